@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Names of the deployable services; `single-node` runs all of them in one process. */
+export const SERVICE_NAMES = ['composer', 'directory', 'scheduler', 'delivery', 'gateway', 'audit'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every environment variable Herald reads, with its default. Validated once at boot: a bad value stops the
+ * process with a message naming the variable. docs/configuration.md documents each one; a test checks that
+ * docker-compose.yml and k8s/ name only variables that exist here.
+ */
+export const envSchema = z.object({
+  HERALD_BUS: z.enum(['memory', 'rabbitmq']).default('memory'),
+  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  BUS_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').default('herald'),
+  AMQP_PREFETCH: int(1, 10_000).default(200),
+  BUS_MAX_ATTEMPTS: int(1, 100).default(5),
+  BUS_RETRY_DELAY_MS: int(0, 600_000).default(500),
+  RPC_TIMEOUT_MS: int(100, 600_000).default(10_000),
+
+  HERALD_STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').default('mongodb://127.0.0.1:27017'),
+  MONGODB_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('herald_'),
+  SQLITE_DIR: z.string().min(1).default('./data'),
+
+  HERALD_DIRECTORY: z.enum(['ldif', 'ldap']).default('ldif'),
+  DIRECTORY_LDIF: z.string().min(1).default('deploy/demo-directory.ldif'),
+  LDAP_URL: z.string().regex(/^ldaps?:\/\//, 'must start with ldap:// or ldaps://').default('ldap://127.0.0.1:389'),
+  LDAP_BIND_DN: z.string().default(''),
+  LDAP_BIND_PASSWORD: z.string().default(''),
+  LDAP_BASE_DN: z.string().default('dc=example,dc=com'),
+  LDAP_USER_FILTER: z.string().default('(objectClass=inetOrgPerson)'),
+  LDAP_GROUP_FILTER: z.string().default('(objectClass=groupOfNames)'),
+  LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
+  LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
+  LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
+
+  JWT_SECRET: z.string().default(''),
+  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(8 * 3600),
+  HERALD_ADMIN_GROUPS: csv.default(['herald-admins']),
+
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(0, 65_535).default(3000),
+  PUBLIC_URL: z.string().default(''),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  RECEIPT_BATCH_MS: int(1, 60_000).default(100),
+  RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
+  FANOUT_CHUNK_SIZE: int(1, 100_000).default(1_000),
+  ALERT_DEFAULT_VALIDITY_HOURS: int(1, 24 * 365).default(24),
+  METRICS_ENABLED: bool.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** Error thrown when the environment is invalid; its message lists every bad variable. */
+export class ConfigError extends Error {}
+
+/** Parses and validates `source` (defaults to process.env), applying `overrides` defaults first. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Partial<Record<keyof Env, string>> = {}): Env {
+  const input: Record<string, string | undefined> = { ...defaults };
+  for (const key of ENV_KEYS) if (source[key] !== undefined && source[key] !== '') input[key] = source[key];
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.HERALD_BUS === 'rabbitmq' && !source.AMQP_URL && !defaults.AMQP_URL) problems.push('  AMQP_URL: required when HERALD_BUS=rabbitmq');
+  if (env.HERALD_STORE === 'mongodb' && !source.MONGODB_URL && !defaults.MONGODB_URL) problems.push('  MONGODB_URL: required when HERALD_STORE=mongodb');
+  if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
+  if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return env;
+}

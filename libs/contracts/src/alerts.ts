@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** A directory account name or group name as typed by an admin: no control characters, bounded length. */
+const DirectoryName = z.string().trim().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
+
+/** Who an alert is for: directory users and/or groups (nested groups are expanded at send time). */
+export const AudienceSchema = z
+  .object({
+    users: z.array(DirectoryName).max(10_000).default([]),
+    groups: z.array(DirectoryName).max(1_000).default([]),
+  })
+  .strict()
+  .refine((a) => a.users.length + a.groups.length > 0, { message: 'must name at least one user or group' });
+export type Audience = z.infer<typeof AudienceSchema>;
+
+/** What a recipient's screen shows. `body` is sanitised HTML by the time it leaves the composer. */
+export const AlertContentSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  body: z.string().max(20_000),
+  severity: SeveritySchema,
+});
+export type AlertContent = z.infer<typeof AlertContentSchema>;
+
+const IsoDate = z.string().datetime({ offset: true });
+
+/** An alert as the recipient client receives it (socket event `alert`, and the pending set on connect). */
+export const ClientAlertSchema = AlertContentSchema.extend({
+  occurrenceId: z.string(),
+  alertId: z.string(),
+  sentAt: IsoDate,
+  validUntil: IsoDate,
+});
+export type ClientAlert = z.infer<typeof ClientAlertSchema>;
+
+export { IsoDate };

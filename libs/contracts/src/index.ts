@@ -1,0 +1,7 @@
+export * from './contract';
+export * from './errors';
+export * from './alerts';
+export * from './deliveries';
+export * from './audit';
+export * from './messages';
+export * from './socket-events';

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineEvent, defineRpc } from './contract';
+import { AlertContentSchema, AudienceSchema, ClientAlertSchema, IsoDate } from './alerts';
+import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
+import { AuditEntrySchema } from './audit';
+import { RemoteErrorSchema } from './errors';
+
+/** Composer → delivery: an occurrence of an alert must reach its audience now. */
+export const DispatchRequested = defineEvent(
+  'dispatch.requested.v1',
+  'delivery',
+  z.object({
+    alertId: z.string(),
+    occurrenceId: z.string(),
+    content: AlertContentSchema,
+    audience: AudienceSchema,
+    validUntil: IsoDate,
+    requestedBy: z.string(),
+  }),
+);
+
+/** Anyone → directory: expand an audience (nested groups included) to user ids. */
+export const ResolveAudience = defineRpc(
+  'audience.resolve.v1',
+  'directory',
+  z.object({ audience: AudienceSchema }),
+  z.object({ userIds: z.array(z.string()), unknownUsers: z.array(z.string()), unknownGroups: z.array(z.string()) }),
+);
+
+/** Delivery → every gateway: push one occurrence to the sockets of these recipients (one message per chunk). */
+export const AlertFanout = defineEvent(
+  'alert.fanout.v1',
+  'gateway',
+  z.object({ alert: ClientAlertSchema, recipients: z.array(z.string()).min(1) }),
+  { broadcast: true },
+);
+
+/** Gateway → delivery: receipts batched from many sockets. */
+export const DeliveryReceipts = defineEvent('delivery.receipts.v1', 'delivery', z.object({ receipts: z.array(ReceiptSchema).min(1) }));
+
+/** Gateway → delivery: alerts still valid and not yet acknowledged for a user who just connected. */
+export const PendingAlerts = defineRpc(
+  'delivery.pending.v1',
+  'delivery',
+  z.object({ userId: z.string().min(1) }),
+  z.object({ alerts: z.array(ClientAlertSchema) }),
+);
+
+/** Composer → delivery: per-recipient states of an alert. */
+export const ListDeliveries = defineRpc(
+  'delivery.list.v1',
+  'delivery',
+  z.object({ alertId: z.string().min(1) }),
+  z.object({ deliveries: z.array(DeliveryViewSchema) }),
+);
+
+/** Any service → audit: domain events to append to the audit trail. */
+export const AuditRecorded = defineEvent('audit.recorded.v1', 'audit', z.object({ entries: z.array(AuditEntrySchema).min(1) }));
+
+/** Every RPC reply travels in this envelope so a domain error crosses the bus with its status. */
+export const RpcEnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: RemoteErrorSchema }),
+]);
+
+/** Every contract, for topology checks and docs. */
+export const ALL_CONTRACTS = [DispatchRequested, ResolveAudience, AlertFanout, DeliveryReceipts, PendingAlerts, ListDeliveries, AuditRecorded];

@@ -1,0 +1,33 @@
+/** A person in the directory. `id` is the account name users log in with (uid / sAMAccountName). */
+export interface DirectoryUser {
+  id: string;
+  dn: string;
+  displayName: string;
+  mail?: string;
+  department?: string;
+  location?: string;
+}
+
+export interface DirectoryGroup {
+  name: string;
+  dn: string;
+}
+
+/**
+ * The directory port: where users, groups and passwords live. Adapters: OpenLDAP/Active Directory over LDAP
+ * (production) and an LDIF file loaded in memory (single-node demo). Both pass the same contract tests.
+ */
+export interface DirectorySource {
+  /** Verifies a password by binding as the user. Null for unknown users, wrong or empty passwords. */
+  authenticate(username: string, password: string): Promise<DirectoryUser | null>;
+  findUsers(ids: string[]): Promise<DirectoryUser[]>;
+  findGroups(names: string[]): Promise<DirectoryGroup[]>;
+  /** Every user of a group, through nested groups, each once; safe against membership cycles. */
+  groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]>;
+  /** Every group a user belongs to, directly or through nesting. */
+  userGroups(user: DirectoryUser): Promise<DirectoryGroup[]>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the directory cannot be reached or refuses the service account. */
+export class DirectoryUnavailableError extends Error {}

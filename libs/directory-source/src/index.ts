@@ -1,0 +1,6 @@
+export * from './directory-source';
+export * from './escape';
+export * from './ldif';
+export * from './password';
+export * from './ldif.directory';
+export * from './ldap.directory';

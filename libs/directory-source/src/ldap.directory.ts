@@ -1,0 +1,184 @@
+import { Client, Entry, InvalidCredentialsError } from 'ldapts';
+import { DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
+import { eq, IN_CHAIN } from './escape';
+import { normaliseDn } from './ldif';
+
+export type NestedGroupStrategy = 'in-chain' | 'memberof' | 'recursive';
+
+export interface LdapOptions {
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  userFilter: string;
+  groupFilter: string;
+  usernameAttr: string;
+  /**
+   * How nested groups are expanded: `in-chain` = AD's matching rule in chain (server-side);
+   * `memberof` = a transitive memberOf attribute (OpenLDAP dynlist overlay); `recursive` = client-side walk of
+   * `member` values, works on any server, cycle-safe.
+   */
+  nested: NestedGroupStrategy;
+  timeoutMs: number;
+}
+
+const USER_ATTRS = ['dn', 'cn', 'displayName', 'mail', 'departmentNumber', 'department', 'l', 'objectClass'];
+const str = (v: Entry[string] | undefined): string | undefined => {
+  const x = Array.isArray(v) ? v[0] : v;
+  return x === undefined ? undefined : Buffer.isBuffer(x) ? x.toString('utf8') : String(x);
+};
+const list = (v: Entry[string] | undefined): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
+
+/** OpenLDAP / Active Directory adapter (ldapts). Every filter value coming from a caller is escaped (RFC 4515). */
+export class LdapDirectory implements DirectorySource {
+  constructor(private readonly opts: LdapOptions) {}
+
+  private client(): Client {
+    return new Client({ url: this.opts.url, timeout: this.opts.timeoutMs, connectTimeout: this.opts.timeoutMs });
+  }
+
+  /** Runs `fn` with a client bound as the service account, always unbinding afterwards. */
+  private async withService<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+    const c = this.client();
+    try {
+      if (this.opts.bindDn) await c.bind(this.opts.bindDn, this.opts.bindPassword);
+      return await fn(c);
+    } catch (err) {
+      if (err instanceof InvalidCredentialsError) throw new DirectoryUnavailableError('the directory refused the service account (LDAP_BIND_DN / LDAP_BIND_PASSWORD)');
+      if (err instanceof DirectoryUnavailableError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout|connect/i.test((err as Error).message)) {
+        throw new DirectoryUnavailableError(`directory unreachable at ${this.opts.url}: ${(err as Error).message}`);
+      }
+      throw err;
+    } finally {
+      await c.unbind().catch(() => undefined);
+    }
+  }
+
+  private toUser(e: Entry): DirectoryUser {
+    const id = str(e[this.opts.usernameAttr]) ?? '';
+    return {
+      id,
+      dn: e.dn,
+      displayName: str(e.displayName) ?? str(e.cn) ?? id,
+      mail: str(e.mail),
+      department: str(e.departmentNumber) ?? str(e.department),
+      location: str(e.l),
+    };
+  }
+
+  private async searchUsers(c: Client, filter: string): Promise<DirectoryUser[]> {
+    const { searchEntries } = await c.search(this.opts.baseDn, {
+      scope: 'sub',
+      filter: `(&${this.opts.userFilter}${filter})`,
+      attributes: [...USER_ATTRS, this.opts.usernameAttr],
+      paged: { pageSize: 500 },
+    });
+    return searchEntries.map((e) => this.toUser(e)).filter((u) => u.id);
+  }
+
+  async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
+    // An empty password would be an unauthenticated bind, which LDAP servers report as success (RFC 4513 §5.1.2).
+    if (!username || !password) return null;
+    const found = await this.withService((c) => this.searchUsers(c, eq(this.opts.usernameAttr, username)));
+    if (found.length !== 1) return null;
+    const c = this.client();
+    try {
+      await c.bind(found[0].dn, password);
+      return found[0];
+    } catch (err) {
+      if (err instanceof InvalidCredentialsError) return null;
+      throw new DirectoryUnavailableError(`directory unreachable at ${this.opts.url}: ${(err as Error).message}`);
+    } finally {
+      await c.unbind().catch(() => undefined);
+    }
+  }
+
+  async findUsers(ids: string[]): Promise<DirectoryUser[]> {
+    if (!ids.length) return [];
+    return this.withService(async (c) => {
+      const out: DirectoryUser[] = [];
+      for (let i = 0; i < ids.length; i += 200) {
+        const chunk = ids.slice(i, i + 200).map((id) => eq(this.opts.usernameAttr, id)).join('');
+        out.push(...(await this.searchUsers(c, `(|${chunk})`)));
+      }
+      return out;
+    });
+  }
+
+  async findGroups(names: string[]): Promise<DirectoryGroup[]> {
+    if (!names.length) return [];
+    return this.withService(async (c) => {
+      const { searchEntries } = await c.search(this.opts.baseDn, {
+        scope: 'sub',
+        filter: `(&${this.opts.groupFilter}(|${names.map((n) => eq('cn', n)).join('')}))`,
+        attributes: ['cn'],
+      });
+      return searchEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn }));
+    });
+  }
+
+  async groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]> {
+    return this.withService(async (c) => {
+      switch (this.opts.nested) {
+        case 'in-chain':
+          return this.searchUsers(c, eq(`memberOf:${IN_CHAIN}:`, group.dn));
+        case 'memberof':
+          return this.searchUsers(c, eq('memberOf', group.dn));
+        case 'recursive':
+          return this.walkMembers(c, group.dn);
+      }
+    });
+  }
+
+  /** Client-side expansion: breadth-first over `member`, visiting each DN once (so cycles terminate). */
+  private async walkMembers(c: Client, groupDn: string): Promise<DirectoryUser[]> {
+    const users = new Map<string, DirectoryUser>();
+    const seen = new Set<string>([normaliseDn(groupDn)]);
+    let frontier = [groupDn];
+    while (frontier.length) {
+      const next: string[] = [];
+      for (const dn of frontier) {
+        const { searchEntries } = await c.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['member', 'objectClass', ...USER_ATTRS, this.opts.usernameAttr] });
+        const e = searchEntries[0];
+        if (!e) continue;
+        const members = list(e.member);
+        if (members.length || list(e.objectClass).some((o) => /^group/i.test(o))) {
+          for (const m of members) if (!seen.has(normaliseDn(m))) (seen.add(normaliseDn(m)), next.push(m));
+        } else {
+          const u = this.toUser(e);
+          if (u.id) users.set(u.id, u);
+        }
+      }
+      frontier = next;
+    }
+    return [...users.values()];
+  }
+
+  async userGroups(user: DirectoryUser): Promise<DirectoryGroup[]> {
+    return this.withService(async (c) => {
+      const search = async (filter: string) =>
+        (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.opts.groupFilter}${filter})`, attributes: ['cn'] })).searchEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn }));
+      if (this.opts.nested === 'in-chain') return search(eq(`member:${IN_CHAIN}:`, user.dn));
+      if (this.opts.nested === 'memberof') {
+        const { searchEntries } = await c.search(user.dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['memberOf'] });
+        // dynlist computes memberOf transitively; a group's name is the value of its first RDN.
+        return list(searchEntries[0]?.memberOf).map((dn) => ({ name: /^cn=([^,]+)/i.exec(dn)?.[1] ?? dn, dn }));
+      }
+      const groups = new Map<string, DirectoryGroup>();
+      let frontier = [user.dn];
+      while (frontier.length) {
+        const found = await search(`(|${frontier.map((dn) => eq('member', dn)).join('')})`);
+        frontier = [];
+        for (const g of found) {
+          const key = normaliseDn(g.dn);
+          if (!groups.has(key)) (groups.set(key, g), frontier.push(g.dn));
+        }
+      }
+      return [...groups.values()];
+    });
+  }
+
+  async close(): Promise<void> {}
+}

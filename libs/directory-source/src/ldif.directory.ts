@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { DirectoryGroup, DirectorySource, DirectoryUser } from './directory-source';
+import { LdifEntry, normaliseDn, parseLdif } from './ldif';
+import { verifyPassword } from './password';
+
+const first = (e: LdifEntry, a: string) => e.attrs.get(a)?.[0];
+const hasClass = (e: LdifEntry, c: string) => (e.attrs.get('objectclass') ?? []).some((v) => v.toLowerCase() === c);
+
+/**
+ * A directory held in memory, loaded from an LDIF file: the demo directory of single-node mode. Users are
+ * inetOrgPerson entries keyed by `uid`; groups are groupOfNames keyed by `cn`, nested through `member`.
+ */
+export class LdifDirectory implements DirectorySource {
+  private readonly users = new Map<string, { user: DirectoryUser; password?: string }>();
+  private readonly usersByDn = new Map<string, DirectoryUser>();
+  private readonly groups = new Map<string, DirectoryGroup & { members: string[] }>();
+  private readonly groupsByDn = new Map<string, DirectoryGroup & { members: string[] }>();
+
+  constructor(entries: LdifEntry[]) {
+    for (const e of entries) {
+      if (hasClass(e, 'inetorgperson') && first(e, 'uid')) {
+        const user: DirectoryUser = {
+          id: first(e, 'uid')!,
+          dn: e.dn,
+          displayName: first(e, 'displayname') ?? first(e, 'cn') ?? first(e, 'uid')!,
+          mail: first(e, 'mail'),
+          department: first(e, 'departmentnumber') ?? first(e, 'ou'),
+          location: first(e, 'l'),
+        };
+        this.users.set(user.id.toLowerCase(), { user, password: first(e, 'userpassword') });
+        this.usersByDn.set(normaliseDn(e.dn), user);
+      } else if (hasClass(e, 'groupofnames') && first(e, 'cn')) {
+        const g = { name: first(e, 'cn')!, dn: e.dn, members: (e.attrs.get('member') ?? []).map(normaliseDn) };
+        this.groups.set(g.name.toLowerCase(), g);
+        this.groupsByDn.set(normaliseDn(e.dn), g);
+      }
+    }
+  }
+
+  static fromFile(path: string): LdifDirectory {
+    return new LdifDirectory(parseLdif(readFileSync(path, 'utf8')));
+  }
+
+  async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
+    if (!username || !password) return null;
+    const rec = this.users.get(username.toLowerCase());
+    if (!rec?.password) return null;
+    return verifyPassword(password, rec.password) ? rec.user : null;
+  }
+
+  async findUsers(ids: string[]): Promise<DirectoryUser[]> {
+    return ids.map((id) => this.users.get(id.toLowerCase())?.user).filter((u): u is DirectoryUser => !!u);
+  }
+
+  async findGroups(names: string[]): Promise<DirectoryGroup[]> {
+    return names.map((n) => this.groups.get(n.toLowerCase())).filter((g) => !!g).map((g) => ({ name: g!.name, dn: g!.dn }));
+  }
+
+  async groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]> {
+    const found = new Map<string, DirectoryUser>();
+    const seen = new Set<string>();
+    const walk = (dn: string) => {
+      if (seen.has(dn)) return;
+      seen.add(dn);
+      const user = this.usersByDn.get(dn);
+      if (user) found.set(user.id, user);
+      this.groupsByDn.get(dn)?.members.forEach(walk);
+    };
+    walk(normaliseDn(group.dn));
+    return [...found.values()];
+  }
+
+  async userGroups(user: DirectoryUser): Promise<DirectoryGroup[]> {
+    const result = new Map<string, DirectoryGroup>();
+    const frontier = [normaliseDn(user.dn)];
+    while (frontier.length) {
+      const dn = frontier.pop()!;
+      for (const [gdn, g] of this.groupsByDn) {
+        if (!result.has(gdn) && g.members.includes(dn)) {
+          result.set(gdn, { name: g.name, dn: g.dn });
+          frontier.push(gdn);
+        }
+      }
+    }
+    return [...result.values()];
+  }
+
+  async close(): Promise<void> {}
+}

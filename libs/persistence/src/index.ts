@@ -1,0 +1,3 @@
+export * from './collection';
+export * from './sqlite.store';
+export * from './mongo.store';

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkField, checkSpec, Collection, CollectionSpec, Condition, ConditionalUpdate, Doc, Filter, FindOptions, Scalar, Store } from './collection';
+
+type Sql = { where: string; params: unknown[] };
+
+const field = (f: string) => (f === '_id' ? 'id' : `json_extract(doc, '$.${checkField(f)}')`);
+// SQLite's json_extract gives 1/0 for JSON booleans.
+const param = (v: Scalar) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+function condition(f: string, c: Condition, params: unknown[]): string {
+  const col = field(f);
+  if (c === null) return `${col} IS NULL`;
+  if (typeof c !== 'object') {
+    params.push(param(c));
+    return `${col} = ?`;
+  }
+  const [op, v] = Object.entries(c)[0] as [string, Scalar | Scalar[]];
+  if (op === '$in') {
+    const list = v as Scalar[];
+    if (!list.length) return '0';
+    params.push(...list.map(param));
+    return `${col} IN (${list.map(() => '?').join(',')})`;
+  }
+  if (op === '$ne') {
+    if (v === null) return `${col} IS NOT NULL`;
+    params.push(param(v as Scalar));
+    return `(${col} IS NULL OR ${col} != ?)`;
+  }
+  const sqlOp = { $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' }[op];
+  if (!sqlOp) throw new Error(`unsupported operator ${op}`);
+  params.push(param(v as Scalar));
+  return `${col} ${sqlOp} ?`;
+}
+
+function where<T>(filter: Filter<T>): Sql {
+  const params: unknown[] = [];
+  const parts = Object.entries(filter).map(([f, c]) => condition(f, c as Condition, params));
+  return { where: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+class SqliteCollection<T extends Doc> implements Collection<T> {
+  constructor(private readonly db: Database.Database, private readonly table: string) {}
+
+  async insertNew(docs: T[]): Promise<number> {
+    const stmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.table} (id, doc) VALUES (?, json(?))`);
+    const run = this.db.transaction((list: T[]) => list.reduce((n, d) => n + stmt.run(d._id, JSON.stringify(d)).changes, 0));
+    return run(docs);
+  }
+
+  async updateWhere(updates: ConditionalUpdate<T>[]): Promise<number> {
+    const run = this.db.transaction((list: ConditionalUpdate<T>[]) => {
+      let changed = 0;
+      for (const u of list) {
+        const entries = Object.entries(u.set).filter(([k]) => k !== '_id');
+        if (!entries.length) continue;
+        const setExpr = `json_set(doc, ${entries.map(([k]) => `'$.${checkField(k)}', json(?)`).join(', ')})`;
+        const w = where(u.filter);
+        changed += this.db.prepare(`UPDATE ${this.table} SET doc = ${setExpr} WHERE ${w.where}`).run(...entries.map(([, v]) => JSON.stringify(v ?? null)), ...w.params).changes;
+      }
+      return changed;
+    });
+    return run(updates);
+  }
+
+  async findOne(filter: Filter<T>): Promise<T | null> {
+    return (await this.find(filter, { limit: 1 }))[0] ?? null;
+  }
+
+  async find(filter: Filter<T>, opts: FindOptions<T> = {}): Promise<T[]> {
+    const w = where(filter);
+    const order = opts.sort?.length ? ` ORDER BY ${opts.sort.map(([f, d]) => `${field(f)} ${d === 1 ? 'ASC' : 'DESC'}`).join(', ')}` : '';
+    const limit = opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '';
+    const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE ${w.where}${order}${limit}`).all(...w.params) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as T);
+  }
+
+  async count(filter: Filter<T>): Promise<number> {
+    const w = where(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM ${this.table} WHERE ${w.where}`).get(...w.params) as { n: number }).n;
+  }
+}
+
+/** The embedded store for single-node mode: one SQLite file per service, one table of JSON documents per collection. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(join(path, '..'), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+  }
+
+  static forService(dir: string, service: string): SqliteStore {
+    return new SqliteStore(join(dir, `${service}.db`));
+  }
+
+  async collection<T extends Doc>(spec: CollectionSpec): Promise<Collection<T>> {
+    checkSpec(spec);
+    const table = `c_${spec.name}`;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    for (const idx of spec.indexes) {
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${idx.join('_')} ON ${table} (${idx.map(field).join(', ')})`);
+    }
+    return new SqliteCollection<T>(this.db, table);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

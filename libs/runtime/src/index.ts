@@ -1,0 +1,5 @@
+export * from './infra';
+export * from './boot';
+export * from './audit-trail';
+export * from './run-service';
+export * from './zod.pipe';

@@ -1,0 +1,39 @@
+import request from 'supertest';
+import { io, Socket } from 'socket.io-client';
+import { ClientAlert } from '@herald/contracts';
+import { DEMO } from './factories';
+
+/** Where each API prefix lives: one URL in single-node mode, one per service in distributed mode. */
+export type Router = (path: string) => string;
+
+/** Logs in over HTTP and returns the bearer token. */
+export async function login(route: Router, username: string, password = DEMO.password): Promise<string> {
+  const res = await request(route('/api/auth/login')).post('/api/auth/login').send({ username, password }).expect(200);
+  return res.body.token as string;
+}
+
+/** A real Socket.IO recipient: records every alert it receives and can send receipts. */
+export class Recipient {
+  readonly alerts: ClientAlert[] = [];
+  private constructor(readonly socket: Socket) {
+    socket.on('alert', (a: ClientAlert) => this.alerts.push(a));
+  }
+
+  static async connect(gatewayUrl: string, token: string): Promise<Recipient> {
+    const socket = io(gatewayUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const r = new Recipient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return r;
+  }
+
+  receipt(occurrenceId: string, state: 'delivered' | 'displayed' | 'acknowledged'): Promise<{ ok: boolean; error?: string }> {
+    return this.socket.timeout(5_000).emitWithAck('receipt', { occurrenceId, state });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './servers';
+export * from './factories';
+export * from './herald-client';
+export * from './harness';

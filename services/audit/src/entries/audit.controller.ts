@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { AuditRecorded } from '@herald/contracts';
+import { CurrentPrincipal, Principal } from '@herald/auth';
+import { ZodPipe } from '@herald/runtime';
+import { AuditService } from './audit.service';
+
+const AuditQuery = z.object({
+  alertId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed alert id').optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
+});
+
+@Controller('api/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  query(@CurrentPrincipal() p: Principal, @Query(new ZodPipe(AuditQuery, 'query')) q: z.infer<typeof AuditQuery>) {
+    return this.audit.query(p, q);
+  }
+
+  @EventPattern(AuditRecorded.key)
+  async recorded(@Payload() msg: z.infer<typeof AuditRecorded.schema>): Promise<void> {
+    await this.audit.append(msg.entries);
+  }
+}

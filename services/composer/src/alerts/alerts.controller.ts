@@ -1,0 +1,31 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CurrentPrincipal, Principal } from '@herald/auth';
+import { ZodPipe } from '@herald/runtime';
+import { AlertIdParam, CreateAlertRequest } from './alert.dto';
+import { AlertsService } from './alerts.service';
+
+@Controller('api/alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Post()
+  create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateAlertRequest)) body: CreateAlertRequest) {
+    return this.alerts.create(p, body);
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
+    return this.alerts.get(p, id);
+  }
+
+  @Post(':id/send')
+  @HttpCode(202)
+  send(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
+    return this.alerts.send(p, id);
+  }
+
+  @Get(':id/deliveries')
+  deliveries(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
+    return this.alerts.deliveries(p, id);
+  }
+}

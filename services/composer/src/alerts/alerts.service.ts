@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, DeliveryView, DispatchRequested, ListDeliveries, NotFoundError, ResolveAudience, UnprocessableError, ValidationError } from '@herald/contracts';
+import { Principal, requireRole } from '@herald/auth';
+import { AuditTrail, Infra, INFRA } from '@herald/runtime';
+import { AlertDoc, AlertRepository } from './alert.repository';
+import { CreateAlertRequest } from './alert.dto';
+import { sanitizeAlertBody } from './sanitize';
+
+export type AlertView = Omit<AlertDoc, '_id'> & { id: string };
+const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
+
+@Injectable()
+export class AlertsService {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: AlertRepository, private readonly audit: AuditTrail) {}
+
+  async create(p: Principal, req: CreateAlertRequest): Promise<AlertView> {
+    requireRole(p, 'admin', 'creating an alert');
+    const now = this.infra.clock.now();
+    if (req.validUntil && Date.parse(req.validUntil) <= now.getTime()) throw new ValidationError('validUntil: must be in the future', 'validUntil');
+    const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
+    if (resolved.unknownGroups.length) throw new UnprocessableError(`audience.groups: unknown group(s): ${resolved.unknownGroups.join(', ')}`, 'audience.groups');
+    if (resolved.unknownUsers.length) throw new UnprocessableError(`audience.users: unknown user(s): ${resolved.unknownUsers.join(', ')}`, 'audience.users');
+    const alert: AlertDoc = {
+      _id: randomUUID(),
+      title: req.title,
+      body: sanitizeAlertBody(req.body),
+      severity: req.severity,
+      audience: req.audience,
+      status: 'draft',
+      createdBy: p.userId,
+      createdAt: now.toISOString(),
+      validUntil: req.validUntil ?? null,
+      sentAt: null,
+      occurrenceId: null,
+    };
+    await this.repo.insert(alert);
+    await this.audit.record([{ id: `${alert._id}:created`, actor: p.userId, action: 'alert.created', subject: `alert:${alert._id}`, alertId: alert._id, details: { title: alert.title, severity: alert.severity, audience: alert.audience, recipients: resolved.userIds.length } }]);
+    return view(alert);
+  }
+
+  async get(p: Principal, id: string): Promise<AlertView> {
+    requireRole(p, 'admin', 'reading an alert');
+    return view(await this.find(id));
+  }
+
+  /**
+   * Sends now. The dispatch is published before the alert is marked sent: if the process dies in between, a
+   * retry publishes the same occurrence id again, which delivery treats idempotently — nothing is lost or doubled.
+   */
+  async send(p: Principal, id: string): Promise<AlertView> {
+    requireRole(p, 'admin', 'sending an alert');
+    const alert = await this.find(id);
+    if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already sent at ${alert.sentAt}`);
+    const now = this.infra.clock.now();
+    const validUntil = alert.validUntil ?? new Date(now.getTime() + this.infra.env.ALERT_DEFAULT_VALIDITY_HOURS * 3_600_000).toISOString();
+    if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
+    const occurrenceId = `${id}.1`;
+    const correlationId = randomUUID();
+    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: { title: alert.title, body: alert.body, severity: alert.severity }, audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
+    await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
+    await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);
+    return view((await this.repo.get(id))!);
+  }
+
+  async deliveries(p: Principal, id: string): Promise<{ alertId: string; counts: Record<string, number>; deliveries: DeliveryView[] }> {
+    requireRole(p, 'admin', 'reading deliveries');
+    await this.find(id);
+    const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
+    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0 };
+    for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged'] as const) if (d[`${s}At`]) counts[s]++;
+    return { alertId: id, counts, deliveries };
+  }
+
+  private async find(id: string): Promise<AlertDoc> {
+    const alert = await this.repo.get(id);
+    if (!alert) throw new NotFoundError(`alert ${id} not found`);
+    return alert;
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { ClientAlert, DeliveryReceipts, DeliveryView, ListDeliveries, PendingAlerts } from '@herald/contracts';
+import { DeliveriesService } from './deliveries.service';
+
+@Controller()
+export class DeliveriesHandler {
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  @EventPattern(DeliveryReceipts.key)
+  receipts(@Payload() msg: z.infer<typeof DeliveryReceipts.schema>): Promise<void> {
+    return this.deliveries.applyReceipts(msg.receipts);
+  }
+
+  @MessagePattern(PendingAlerts.key)
+  async pending(@Payload() req: z.infer<typeof PendingAlerts.request>): Promise<{ alerts: ClientAlert[] }> {
+    return { alerts: await this.deliveries.pendingFor(req.userId) };
+  }
+
+  @MessagePattern(ListDeliveries.key)
+  async list(@Payload() req: z.infer<typeof ListDeliveries.request>): Promise<{ deliveries: DeliveryView[] }> {
+    return { deliveries: await this.deliveries.list(req.alertId) };
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { AlertFanout, DispatchRequested, ResolveAudience } from '@herald/contracts';
+import { AuditTrail, Infra, INFRA } from '@herald/runtime';
+import { DeliveryRepository, OccurrenceDoc } from '../deliveries/delivery.repository';
+
+type Dispatch = z.infer<typeof DispatchRequested.schema>;
+
+/**
+ * Turns a dispatch into deliveries: resolve the audience at send time, record one `targeted` delivery per
+ * recipient, then fan out to every gateway in chunks. Safe to run twice for one occurrence (redelivery).
+ */
+@Injectable()
+export class DispatchService {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
+
+  async dispatch(d: Dispatch, correlationId?: string): Promise<void> {
+    const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: d.audience }, { correlationId });
+    const now = this.infra.clock.now().toISOString();
+    const occurrence: OccurrenceDoc = { _id: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil, recipients: userIds.length };
+    await this.repo.saveOccurrence(occurrence);
+    const fresh = await this.repo.target(occurrence, userIds, now);
+    const alert = { occurrenceId: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil };
+    const size = this.infra.env.FANOUT_CHUNK_SIZE;
+    for (let i = 0; i < userIds.length; i += size) {
+      await this.infra.bus.publish(AlertFanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
+    }
+    await this.audit.record(
+      [{ id: `${d.occurrenceId}:dispatched`, actor: d.requestedBy, action: 'occurrence.dispatched', subject: `occurrence:${d.occurrenceId}`, alertId: d.alertId, correlationId, details: { recipients: userIds.length, newlyTargeted: fresh } }],
+      correlationId,
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { hostname } from 'node:os';
+import { Server, Socket } from 'socket.io';
+import { ClientAlert, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
+import { Principal, socketAuth } from '@herald/auth';
+import { counter, JsonLogger } from '@herald/observability';
+import { Infra, INFRA } from '@herald/runtime';
+import { ReceiptBatcher } from './receipt-batcher';
+
+type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+
+const malformed = counter('herald_gateway_malformed_events_total', 'Socket events refused because their payload was invalid', ['event']);
+const pushed = counter('herald_gateway_alerts_pushed_total', 'Alerts emitted to connected sockets', ['source']);
+
+/**
+ * The Socket.IO edge: authenticates sockets at the handshake, keeps one room per user, pushes fan-out chunks to
+ * the sockets this instance holds, sends each connecting user their pending alerts, and batches receipts upstream.
+ * Holds nothing durable: any gateway instance can serve any user.
+ */
+@Injectable()
+export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private io?: Server<ClientToServerEvents, ServerToClientEvents>;
+  private readonly batcher: ReceiptBatcher;
+  private readonly log: JsonLogger;
+  private readonly instance = `${hostname()}:${process.pid}`;
+
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly http: HttpAdapterHost) {
+    this.log = infra.logger('gateway');
+    this.batcher = new ReceiptBatcher((receipts) => infra.bus.publish(DeliveryReceipts, { receipts }), infra.env.RECEIPT_BATCH_SIZE, infra.env.RECEIPT_BATCH_MS);
+  }
+
+  onApplicationBootstrap(): void {
+    this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: true, maxHttpBufferSize: 64 * 1024 });
+    this.io.use(socketAuth(this.infra.tokens));
+    this.io.on('connection', (socket: HeraldSocket) => void this.onConnection(socket));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.batcher.flush();
+    this.io?.disconnectSockets(true);
+  }
+
+  private async onConnection(socket: HeraldSocket): Promise<void> {
+    const { userId } = socket.data.principal;
+    // Register handlers first so receipts sent right after connect are never dropped.
+    socket.on('receipt', (raw: unknown, ack?: unknown) => void this.onReceipt(socket, raw, ack));
+    socket.onAny((event: string) => {
+      if (event !== 'receipt') malformed.inc({ event: 'unknown' });
+    });
+    await socket.join(SOCKET_USER_ROOM(userId));
+    try {
+      const { alerts } = await this.infra.bus.request(PendingAlerts, { userId });
+      for (const alert of alerts) socket.emit('alert', alert);
+      pushed.inc({ source: 'pending' }, alerts.length);
+      await this.sentReceipts(alerts.map((a) => ({ occurrenceId: a.occurrenceId, userId })));
+    } catch (err) {
+      this.log.write('warn', 'could not load pending alerts', { userId, error: (err as Error).message });
+    }
+  }
+
+  private async onReceipt(socket: HeraldSocket, raw: unknown, ack: unknown): Promise<void> {
+    const reply: ReceiptAck = typeof ack === 'function' ? (ack as ReceiptAck) : () => undefined;
+    const parsed = ClientReceiptSchema.safeParse(raw);
+    if (!parsed.success) {
+      malformed.inc({ event: 'receipt' });
+      reply({ ok: false, error: `invalid receipt: ${parsed.error.issues[0].path.join('.') || 'payload'}: ${parsed.error.issues[0].message}` });
+      return;
+    }
+    const receipt: Receipt = { ...parsed.data, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: this.instance };
+    try {
+      await this.batcher.add(receipt);
+      reply({ ok: true });
+    } catch (err) {
+      this.log.write('error', 'receipt batch failed', { error: (err as Error).message });
+      reply({ ok: false, error: 'temporarily unavailable, retry' });
+    }
+  }
+
+  /** Pushes one fan-out chunk to the recipients connected here and reports them as `sent`. */
+  async fanout(alert: ClientAlert, recipients: string[]): Promise<void> {
+    if (!this.io) return;
+    const rooms = this.io.of('/').adapter.rooms;
+    const here = recipients.filter((u) => rooms.has(SOCKET_USER_ROOM(u)));
+    if (!here.length) return;
+    this.io.to(here.map(SOCKET_USER_ROOM)).emit('alert', alert);
+    pushed.inc({ source: 'fanout' }, here.length);
+    await this.sentReceipts(here.map((userId) => ({ occurrenceId: alert.occurrenceId, userId })));
+  }
+
+  private async sentReceipts(items: { occurrenceId: string; userId: string }[]): Promise<void> {
+    if (!items.length) return;
+    const at = this.infra.clock.now().toISOString();
+    await this.infra.bus.publish(DeliveryReceipts, { receipts: items.map((i) => ({ ...i, state: 'sent' as const, at, client: this.instance })) });
+  }
+}
