@@ -4,9 +4,6 @@ import { z } from 'zod';
 export const SERVICE_NAMES = ['composer', 'directory', 'scheduler', 'delivery', 'gateway', 'audit'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
@@ -53,7 +50,6 @@ export const envSchema = z.object({
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
   FANOUT_CHUNK_SIZE: int(1, 100_000).default(1_000),
   ALERT_DEFAULT_VALIDITY_HOURS: int(1, 24 * 365).default(24),
-  METRICS_ENABLED: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
