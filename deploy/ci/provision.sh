@@ -4,7 +4,7 @@
 #   2. in parallel: node_modules (npm ci, only when stale), FerretDB build+start, then RabbitMQ and OpenLDAP
 #   3. prints the connection settings as KEY=value lines (exports nothing)
 # A server whose URL env var is already set (AMQP_URL, LDAP_URL, MONGODB_URL) is neither installed nor started.
-# HERALD_CI_CHROMIUM=1 also installs Debian's chromium for browser tests.
+# Debian's chromium is installed too (browser tests); HERALD_CI_CHROMIUM=0 skips it.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -50,7 +50,7 @@ node_modules() {
 pkgs=()
 if [ -z "${AMQP_URL:-}" ] && ! command -v rabbitmq-server >/dev/null; then pkgs+=(rabbitmq-server); fi
 if [ -z "${LDAP_URL:-}" ] && { ! command -v slapd >/dev/null || ! command -v ldapadd >/dev/null; }; then pkgs+=(slapd ldap-utils); fi
-if [ "${HERALD_CI_CHROMIUM:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then pkgs+=(chromium); fi
+if [ "${HERALD_CI_CHROMIUM:-1}" = 1 ] && [ ! -x /usr/bin/chromium ]; then pkgs+=(chromium); fi
 
 # jobs that do not need apt start right away (FerretDB's Go build is the longest step)
 job node_modules node_modules
@@ -64,7 +64,7 @@ fi
 # --- 2. servers ------------------------------------------------------------------------------------------------
 job rabbitmq bash "$HERE/start-rabbitmq.sh"
 job ldap bash "$HERE/start-ldap.sh"
-if [ "${HERALD_CI_CHROMIUM:-0}" = 1 ]; then job chromium bash "$HERE/start-chromium.sh"; fi
+if [ "${HERALD_CI_CHROMIUM:-1}" = 1 ]; then job chromium bash "$HERE/start-chromium.sh"; fi
 
 failed=()
 for i in "${!pids[@]}"; do
