@@ -1,4 +1,4 @@
-import { Client, Entry, InvalidCredentialsError } from 'ldapts';
+import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
 import { DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
 import { eq, IN_CHAIN } from './escape';
 import { normaliseDn } from './ldif';
@@ -140,8 +140,10 @@ export class LdapDirectory implements DirectorySource {
     while (frontier.length) {
       const next: string[] = [];
       for (const dn of frontier) {
-        const { searchEntries } = await c.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['member', 'objectClass', ...USER_ATTRS, this.opts.usernameAttr] });
-        const e = searchEntries[0];
+        // A member DN may name an entry deleted since (no referential integrity): skip it, as the other strategies do.
+        const e = await c
+          .search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['member', 'objectClass', ...USER_ATTRS, this.opts.usernameAttr] })
+          .then((r) => r.searchEntries[0], (err) => { if (err instanceof NoSuchObjectError) return undefined; throw err; });
         if (!e) continue;
         const members = list(e.member);
         if (members.length || list(e.objectClass).some((o) => /^group/i.test(o))) {

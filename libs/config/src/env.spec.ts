@@ -1,0 +1,111 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, ENV_KEYS, loadEnv } from './env';
+
+/** Asserts `fn` throws a ConfigError with a line naming `variable`, and returns the message. */
+function configError(fn: () => unknown, variable: string): string {
+  let message = '';
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    message = err.message;
+    return true;
+  });
+  assert.match(message, /^Invalid configuration:\n/);
+  assert.match(message, new RegExp(`^  ${variable}: `, 'm'), message);
+  return message;
+}
+
+describe('loadEnv', () => {
+  test('an empty environment loads every default', () => {
+    assert.deepEqual(loadEnv({}), {
+      HERALD_BUS: 'memory',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      BUS_NAMESPACE: 'herald',
+      AMQP_PREFETCH: 200,
+      BUS_MAX_ATTEMPTS: 5,
+      BUS_RETRY_DELAY_MS: 500,
+      RPC_TIMEOUT_MS: 10_000,
+      HERALD_STORE: 'sqlite',
+      MONGODB_URL: 'mongodb://127.0.0.1:27017',
+      MONGODB_DB_PREFIX: 'herald_',
+      SQLITE_DIR: './data',
+      HERALD_DIRECTORY: 'ldif',
+      DIRECTORY_LDIF: 'deploy/demo-directory.ldif',
+      LDAP_URL: 'ldap://127.0.0.1:389',
+      LDAP_BIND_DN: '',
+      LDAP_BIND_PASSWORD: '',
+      LDAP_BASE_DN: 'dc=example,dc=com',
+      LDAP_USER_FILTER: '(objectClass=inetOrgPerson)',
+      LDAP_GROUP_FILTER: '(objectClass=groupOfNames)',
+      LDAP_USERNAME_ATTR: 'uid',
+      LDAP_NESTED_GROUPS: 'recursive',
+      LDAP_TIMEOUT_MS: 5_000,
+      JWT_SECRET: '',
+      JWT_TTL_SECONDS: 28_800,
+      HERALD_ADMIN_GROUPS: ['herald-admins'],
+      HOST: '0.0.0.0',
+      PORT: 3000,
+      PUBLIC_URL: '',
+      LOG_LEVEL: 'info',
+      RECEIPT_BATCH_MS: 100,
+      RECEIPT_BATCH_SIZE: 500,
+      FANOUT_CHUNK_SIZE: 1_000,
+      ALERT_DEFAULT_VALIDITY_HOURS: 24,
+    });
+  });
+
+  test('values are coerced, empty strings fall back to defaults, unknown variables are ignored', () => {
+    const env = loadEnv({ PORT: '8080', HERALD_ADMIN_GROUPS: ' a, b ,,c ', LOG_LEVEL: '', SOMETHING_ELSE: 'x' });
+    assert.equal(env.PORT, 8080);
+    assert.deepEqual(env.HERALD_ADMIN_GROUPS, ['a', 'b', 'c']);
+    assert.equal(env.LOG_LEVEL, 'info');
+    assert.equal(Object.hasOwn(env, 'SOMETHING_ELSE'), false);
+    assert.equal(ENV_KEYS.includes('PORT'), true);
+  });
+
+  test('defaults argument applies below the environment', () => {
+    assert.equal(loadEnv({}, { PORT: '4000' }).PORT, 4000);
+    assert.equal(loadEnv({ PORT: '5000' }, { PORT: '4000' }).PORT, 5000);
+  });
+
+  test('a bad PORT names PORT', () => {
+    for (const bad of ['abc', '70000', '-1', '3000.5']) {
+      const msg = configError(() => loadEnv({ PORT: bad }), 'PORT');
+      assert.ok(msg.includes(`(got ${JSON.stringify(bad)})`), msg);
+    }
+  });
+
+  test('a bad HERALD_BUS names HERALD_BUS', () => {
+    const msg = configError(() => loadEnv({ HERALD_BUS: 'kafka' }), 'HERALD_BUS');
+    assert.ok(msg.includes('(got "kafka")'), msg);
+  });
+
+  test('every bad variable is listed, not only the first', () => {
+    const msg = configError(() => loadEnv({ PORT: 'x', HERALD_BUS: 'kafka', LOG_LEVEL: 'loud' }), 'PORT');
+    assert.match(msg, /^  HERALD_BUS: /m);
+    assert.match(msg, /^  LOG_LEVEL: /m);
+  });
+
+  test('JWT_SECRET shorter than 32 characters is refused; 32 is accepted', () => {
+    const msg = configError(() => loadEnv({ JWT_SECRET: 'x'.repeat(31) }), 'JWT_SECRET');
+    assert.ok(msg.includes('JWT_SECRET: must be at least 32 characters'), msg);
+    assert.equal(loadEnv({ JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET, 'x'.repeat(32));
+  });
+
+  test('HERALD_BUS=rabbitmq requires AMQP_URL to be given explicitly', () => {
+    const msg = configError(() => loadEnv({ HERALD_BUS: 'rabbitmq' }), 'AMQP_URL');
+    assert.ok(msg.includes('AMQP_URL: required when HERALD_BUS=rabbitmq'), msg);
+    configError(() => loadEnv({ HERALD_BUS: 'rabbitmq', AMQP_URL: '' }), 'AMQP_URL');
+    const env = loadEnv({ HERALD_BUS: 'rabbitmq', AMQP_URL: 'amqp://u:p@mq:5672' });
+    assert.equal(env.HERALD_BUS, 'rabbitmq');
+    assert.equal(env.AMQP_URL, 'amqp://u:p@mq:5672');
+    assert.equal(loadEnv({ HERALD_BUS: 'rabbitmq' }, { AMQP_URL: 'amqp://d:5672' }).AMQP_URL, 'amqp://d:5672');
+  });
+
+  test('the other required-URL rules: mongodb store and ldap directory', () => {
+    configError(() => loadEnv({ HERALD_STORE: 'mongodb' }), 'MONGODB_URL');
+    configError(() => loadEnv({ HERALD_DIRECTORY: 'ldap' }), 'LDAP_URL');
+    assert.equal(loadEnv({ HERALD_DIRECTORY: 'ldap', LDAP_URL: 'ldaps://dc1:636' }).LDAP_URL, 'ldaps://dc1:636');
+    configError(() => loadEnv({ LDAP_URL: 'http://dc1' }), 'LDAP_URL');
+  });
+});
