@@ -43,6 +43,11 @@ describe('parseLdif', () => {
     ]);
   });
 
+  test('skips the `version: 1` header that ldapsearch -L writes', () => {
+    const entries = parseLdif('version: 1\n\ndn: uid=x,dc=example,dc=com\nuid: x\n');
+    assert.deepEqual(entries.map((e) => e.dn), ['uid=x,dc=example,dc=com']);
+  });
+
   test('rejects an entry without dn and an unparsable line', () => {
     assert.throws(() => parseLdif('cn: a\nsn: b\n'), { message: 'LDIF: entry without dn' });
     assert.throws(() => parseLdif('dn: cn=a,dc=x\nthis is not ldif\n'), { message: 'LDIF: cannot parse line "this is not ldif"' });

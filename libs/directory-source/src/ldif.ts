@@ -21,6 +21,7 @@ export function parseLdif(text: string): LdifEntry[] {
       if (name === 'dn') dn = value;
       else attrs.set(name, [...(attrs.get(name) ?? []), value]);
     }
+    if (!dn && [...attrs.keys()].every((k) => k === 'version')) continue; // `version: 1` header (ldapsearch -L)
     if (!dn) throw new Error('LDIF: entry without dn');
     entries.push({ dn, attrs });
   }
