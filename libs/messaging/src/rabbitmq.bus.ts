@@ -10,6 +10,18 @@ type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 const ATTEMPT_HEADER = 'x-herald-attempt';
 
+/**
+ * Runs a channel operation that may find its channel closed meanwhile (bus closed, connection lost while a handler
+ * ran): amqplib then throws. Nothing is lost: the broker redelivers every message that was not acked.
+ */
+function whileOpen(op: () => void): void {
+  try {
+    op();
+  } catch {
+    /* channel closed: the broker redelivers the unacked message */
+  }
+}
+
 interface PendingRequest {
   resolve: (raw: unknown) => void;
   reject: (err: Error) => void;
@@ -132,38 +144,34 @@ export class RabbitMqBus implements Bus {
     if (!parsed.success) return this.reject(ch, msg, contract.key, `invalid payload: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
     try {
       await handler(parsed.data, { attempt, correlationId: msg.properties.correlationId });
-      ch.ack(msg);
     } catch (err) {
       if (attempt >= this.opts.maxAttempts) return this.reject(ch, msg, contract.key, `failed ${attempt} times: ${(err as Error).message}`);
       this.log('warn', 'handler failed, will retry', { key: contract.key, attempt, error: (err as Error).message });
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         // Re-queue a copy with the next attempt number; ack the original only once the copy is confirmed.
-        ch.sendToQueue(queue, msg.content, { ...msg.properties, persistent: true, headers: { ...msg.properties.headers, [ATTEMPT_HEADER]: attempt + 1 } }, (confirmErr) => {
-          try {
-            if (confirmErr) ch.nack(msg, false, true);
-            else ch.ack(msg);
-          } catch {
-            /* channel closed meanwhile: the broker redelivers the unacked original */
-          }
-        });
+        whileOpen(() =>
+          ch.sendToQueue(queue, msg.content, { ...msg.properties, persistent: true, headers: { ...msg.properties.headers, [ATTEMPT_HEADER]: attempt + 1 } }, (confirmErr) => {
+            whileOpen(() => (confirmErr ? ch.nack(msg, false, true) : ch.ack(msg)));
+          }),
+        );
       }, retryDelay(this.opts.retryDelayMs, attempt));
       this.retryTimers.add(timer);
+      return;
     }
+    // Outside the handler's try: a failed ack (channel closed) is not a handler failure and must not be retried.
+    whileOpen(() => ch.ack(msg));
   }
 
   private reject(ch: amqp.ConfirmChannel, msg: amqp.Message, key: string, reason: string): void {
     this.log('error', 'message dead-lettered', { key, reason });
     // A copy carrying the reason goes to the DLX; the original is acked once the copy is confirmed, or
     // dead-lettered natively (queue argument x-dead-letter-exchange) if the broker refused the copy.
-    ch.publish(`${this.opts.namespace}.dlx`, key, msg.content, { persistent: true, headers: { ...msg.properties.headers, 'x-herald-reason': reason } }, (err) => {
-      try {
-        if (err) ch.nack(msg, false, false);
-        else ch.ack(msg);
-      } catch {
-        /* channel closed meanwhile: the broker redelivers the original */
-      }
-    });
+    whileOpen(() =>
+      ch.publish(`${this.opts.namespace}.dlx`, key, msg.content, { persistent: true, headers: { ...msg.properties.headers, 'x-herald-reason': reason } }, (err) => {
+        whileOpen(() => (err ? ch.nack(msg, false, false) : ch.ack(msg)));
+      }),
+    );
   }
 
   async request<Q, R>(contract: RpcContract<Q, R>, request: Q, opts: RequestOptions = {}): Promise<R> {
@@ -224,8 +232,10 @@ export class RabbitMqBus implements Bus {
           raw = undefined;
         }
         const reply = await answer(contract, handler, raw, { attempt: 1, correlationId: msg.properties.headers?.['x-herald-correlation'] });
-        if (msg.properties.replyTo) ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), { correlationId: msg.properties.correlationId });
-        ch.ack(msg);
+        whileOpen(() => {
+          if (msg.properties.replyTo) ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), { correlationId: msg.properties.correlationId });
+          ch.ack(msg);
+        });
       }, { noAck: false });
     };
     this.setups.push(setup);

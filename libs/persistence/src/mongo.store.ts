@@ -1,12 +1,18 @@
 import mongoose, { Connection, Model, Schema } from 'mongoose';
-import { checkSpec, Collection, CollectionSpec, Condition, ConditionalUpdate, Doc, Filter, FindOptions, Store } from './collection';
+import { checkField, checkSpec, Collection, CollectionSpec, Condition, ConditionalUpdate, Doc, Filter, FindOptions, Store } from './collection';
 
 const DUPLICATE_KEY = 11000;
+const OPERATORS = new Set(['$in', '$lt', '$lte', '$gt', '$gte', '$ne']);
 
 function toMongo<T>(filter: Filter<T>): Record<string, unknown> {
   // `null` already matches missing fields in MongoDB; `$ne: null` likewise excludes them.
+  // Field names and operators are checked as the SQLite store does: no dotted paths, no `$where`/`$or`/`$regex`.
   const out: Record<string, unknown> = {};
-  for (const [k, c] of Object.entries(filter)) out[k] = c as Condition;
+  for (const [k, c] of Object.entries(filter)) {
+    checkField(k);
+    if (c !== null && typeof c === 'object') for (const op of Object.keys(c)) if (!OPERATORS.has(op)) throw new Error(`unsupported operator ${op}`);
+    out[k] = c as Condition;
+  }
   return out;
 }
 
@@ -28,7 +34,7 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   async updateWhere(updates: ConditionalUpdate<T>[]): Promise<number> {
     const ops = updates
-      .map((u) => ({ filter: toMongo(u.filter), set: Object.fromEntries(Object.entries(u.set).filter(([k]) => k !== '_id')) }))
+      .map((u) => ({ filter: toMongo(u.filter), set: Object.fromEntries(Object.entries(u.set).filter(([k]) => checkField(k) !== '_id')) }))
       .filter((u) => Object.keys(u.set).length)
       .map((u) => ({ updateMany: { filter: u.filter, update: { $set: u.set } } }));
     if (!ops.length) return 0;
@@ -42,7 +48,7 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   async find(filter: Filter<T>, opts: FindOptions<T> = {}): Promise<T[]> {
     let cursor = this.model.collection.find(toMongo(filter));
-    if (opts.sort?.length) cursor = cursor.sort(Object.fromEntries(opts.sort));
+    if (opts.sort?.length) cursor = cursor.sort(Object.fromEntries(opts.sort.map(([f, d]) => [checkField(f), d])));
     if (opts.limit) cursor = cursor.limit(opts.limit);
     return (await cursor.toArray()) as unknown as T[];
   }

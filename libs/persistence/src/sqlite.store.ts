@@ -16,12 +16,19 @@ function condition(f: string, c: Condition, params: unknown[]): string {
     params.push(param(c));
     return `${col} = ?`;
   }
-  const [op, v] = Object.entries(c)[0] as [string, Scalar | Scalar[]];
+  // Every operator of the condition applies (a range such as { $gt, $lt }), as in MongoDB.
+  return (Object.entries(c) as [string, Scalar | Scalar[]][]).map(([op, v]) => operator(col, op, v, params)).join(' AND ');
+}
+
+function operator(col: string, op: string, v: Scalar | Scalar[], params: unknown[]): string {
   if (op === '$in') {
     const list = v as Scalar[];
-    if (!list.length) return '0';
-    params.push(...list.map(param));
-    return `${col} IN (${list.map(() => '?').join(',')})`;
+    const values = list.filter((x) => x !== null);
+    const parts = values.length ? [`${col} IN (${values.map(() => '?').join(',')})`] : [];
+    params.push(...values.map(param));
+    // null in the list matches a missing or null field, as in MongoDB.
+    if (values.length < list.length) parts.push(`${col} IS NULL`);
+    return parts.length ? `(${parts.join(' OR ')})` : '0';
   }
   if (op === '$ne') {
     if (v === null) return `${col} IS NOT NULL`;
@@ -57,7 +64,9 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         if (!entries.length) continue;
         const setExpr = `json_set(doc, ${entries.map(([k]) => `'$.${checkField(k)}', json(?)`).join(', ')})`;
         const w = where(u.filter);
-        changed += this.db.prepare(`UPDATE ${this.table} SET doc = ${setExpr} WHERE ${w.where}`).run(...entries.map(([, v]) => JSON.stringify(v ?? null)), ...w.params).changes;
+        const values = entries.map(([, v]) => JSON.stringify(v ?? null));
+        // Only documents the update really changes count, as with MongoDB's modifiedCount.
+        changed += this.db.prepare(`UPDATE ${this.table} SET doc = ${setExpr} WHERE (${w.where}) AND doc IS NOT ${setExpr}`).run(...values, ...w.params, ...values).changes;
       }
       return changed;
     });
