@@ -14,12 +14,8 @@ export HERALD_CI_STATE=${HERALD_CI_STATE:-$REPO/.ci-state}
 LOGS=$HERALD_CI_STATE/logs
 mkdir -p "$LOGS"
 
-quiet() { # run "$@" silently; show its output only when it fails
-  local log rc=0; log=$(mktemp)
-  "$@" >"$log" 2>&1 || rc=$?
-  [ "$rc" -eq 0 ] || cat "$log" >&2
-  rm -f "$log"; return "$rc"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 names=(); pids=()
 job() { # job NAME CMD...: run in the background, output to $LOGS/NAME.log

@@ -18,13 +18,8 @@ PORT=27017
 URL=mongodb://127.0.0.1:$PORT
 mkdir -p "$DIR/data"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-quiet() { # run "$@" silently; show its output only when it fails
-  local log rc=0; log=$(mktemp)
-  "$@" >"$log" 2>&1 || rc=$?
-  [ "$rc" -eq 0 ] || cat "$log" >&2
-  rm -f "$log"; return "$rc"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ready() { echo "ferretdb ready: $URL (sqlite backend, data in $DIR/data, log $DIR/ferretdb.log)"; exit 0; }
 works() { [ -n "$1" ] && [ -x "$1" ] && "$1" --version 2>/dev/null | grep -q "^version: $VERSION"; }
 

@@ -22,13 +22,8 @@ ROOTPW=admin
 LDIF=${1:-$REPO/deploy/demo-directory.ldif}
 mkdir -p "$DIR"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-quiet() { # run "$@" silently; show its output only when it fails
-  local log rc=0; log=$(mktemp)
-  "$@" >"$log" 2>&1 || rc=$?
-  [ "$rc" -eq 0 ] || cat "$log" >&2
-  rm -f "$log"; return "$rc"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 has_data() { ldapsearch -x -H "$URL" -D "$ROOTDN" -w "$ROOTPW" -b "$SUFFIX" -s base -LLL dn >/dev/null 2>&1; }
 ready() { echo "ldap ready: $URL (base $SUFFIX, bind $ROOTDN / $ROOTPW)"; exit 0; }
 

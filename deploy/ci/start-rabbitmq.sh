@@ -12,13 +12,8 @@ STATE=${HERALD_CI_STATE:-$REPO/.ci-state}
 PORT=5672
 mkdir -p "$STATE"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-quiet() { # run "$@" silently; show its output only when it fails
-  local log rc=0; log=$(mktemp)
-  "$@" >"$log" 2>&1 || rc=$?
-  [ "$rc" -eq 0 ] || cat "$log" >&2
-  rm -f "$log"; return "$rc"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # serialise concurrent runs (fd 9 is closed for the broker so it does not keep the lock)
 exec 9>"$STATE/.rabbitmq.lock"; flock 9
