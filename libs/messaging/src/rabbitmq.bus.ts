@@ -179,10 +179,12 @@ export class RabbitMqBus implements Bus {
     const ch = await this.rpc;
     const correlationId = randomUUID();
     const timeoutMs = opts.timeoutMs ?? this.opts.rpcTimeoutMs;
+    // Validate before registering the pending request, so a refused request leaves no timer behind.
+    const body = Buffer.from(JSON.stringify(contract.request.parse(request)));
     const raw = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => this.failRequest(correlationId, new UnavailableError(`${contract.key} timed out after ${timeoutMs} ms`)), timeoutMs);
       this.pending.set(correlationId, { resolve, reject, timer });
-      ch.publish(this.exchange, contract.key, Buffer.from(JSON.stringify(contract.request.parse(request))), {
+      ch.publish(this.exchange, contract.key, body, {
         replyTo: REPLY_QUEUE,
         correlationId,
         mandatory: true,
