@@ -41,11 +41,20 @@ describe('loadEnv', () => {
       LDAP_NESTED_GROUPS: 'recursive',
       LDAP_TIMEOUT_MS: 5_000,
       JWT_SECRET: '',
-      JWT_TTL_SECONDS: 28_800,
+      JWT_TTL_SECONDS: 900,
+      REFRESH_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
+      HERALD_AUTHOR_GROUPS: ['herald-authors'],
+      HERALD_CRISIS_GROUPS: ['herald-crisis'],
+      HERALD_AUDITOR_GROUPS: ['herald-auditors'],
+      HERALD_AUTHOR_SCOPES: {},
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_MAX_FAILURES_PER_CLIENT: 50,
+      LOGIN_LOCKOUT_SECONDS: 900,
       HOST: '0.0.0.0',
       PORT: 3000,
       PUBLIC_URL: '',
+      TRUST_PROXY: '',
       LOG_LEVEL: 'info',
       RECEIPT_BATCH_MS: 100,
       RECEIPT_BATCH_SIZE: 500,
@@ -61,6 +70,14 @@ describe('loadEnv', () => {
     assert.equal(env.LOG_LEVEL, 'info');
     assert.equal(Object.hasOwn(env, 'SOMETHING_ELSE'), false);
     assert.equal(ENV_KEYS.includes('PORT'), true);
+  });
+
+  test('HERALD_AUTHOR_SCOPES maps author groups to target groups; a malformed entry names the variable', () => {
+    assert.deepEqual(loadEnv({ HERALD_AUTHOR_SCOPES: ' herald-authors = engineering, operations ; team-leads=developers;herald-authors=sales ' }).HERALD_AUTHOR_SCOPES, {
+      'herald-authors': ['engineering', 'operations', 'sales'],
+      'team-leads': ['developers'],
+    });
+    for (const bad of ['herald-authors', 'herald-authors=', '=engineering', 'a=b;c']) configError(() => loadEnv({ HERALD_AUTHOR_SCOPES: bad }), 'HERALD_AUTHOR_SCOPES');
   });
 
   test('defaults argument applies below the environment', () => {

@@ -8,6 +8,24 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /**
+ * `authorGroup=target,target;authorGroup2=target`: members of an author group may send to the members of its
+ * target groups (nested groups included). Parsed to a map; a malformed entry fails boot.
+ */
+const scopes = z.string().transform((v, ctx) => {
+  const out: Record<string, string[]> = {};
+  for (const entry of v.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=(.*)$/.exec(entry);
+    const targets = m ? m[2].split(',').map((s) => s.trim()).filter(Boolean) : [];
+    if (!m || !m[1].trim() || !targets.length) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not authorGroup=group[,group...]` });
+      return z.NEVER;
+    }
+    out[m[1].trim()] = [...(out[m[1].trim()] ?? []), ...targets];
+  }
+  return out;
+});
+
+/**
  * Every environment variable Herald reads, with its default. Validated once at boot: a bad value stops the
  * process with a message naming the variable. docs/configuration.md documents each one; a test checks that
  * docker-compose.yml and k8s/ name only variables that exist here.
@@ -39,12 +57,21 @@ export const envSchema = z.object({
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
 
   JWT_SECRET: z.string().default(''),
-  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(8 * 3600),
+  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(15 * 60),
+  REFRESH_TTL_SECONDS: int(60, 90 * 24 * 3600).default(8 * 3600),
   HERALD_ADMIN_GROUPS: csv.default(['herald-admins']),
+  HERALD_AUTHOR_GROUPS: csv.default(['herald-authors']),
+  HERALD_CRISIS_GROUPS: csv.default(['herald-crisis']),
+  HERALD_AUDITOR_GROUPS: csv.default(['herald-auditors']),
+  HERALD_AUTHOR_SCOPES: scopes.default({}),
+  LOGIN_MAX_FAILURES: int(1, 1_000).default(5),
+  LOGIN_MAX_FAILURES_PER_CLIENT: int(1, 100_000).default(50),
+  LOGIN_LOCKOUT_SECONDS: int(1, 7 * 24 * 3600).default(15 * 60),
 
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65_535).default(3000),
   PUBLIC_URL: z.string().default(''),
+  TRUST_PROXY: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RECEIPT_BATCH_MS: int(1, 60_000).default(100),
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),

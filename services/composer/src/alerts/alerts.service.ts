@@ -6,21 +6,23 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
+import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string };
 const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
 
 @Injectable()
 export class AlertsService {
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: AlertRepository, private readonly audit: AuditTrail) {}
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: AlertRepository, private readonly audit: AuditTrail, private readonly policy: SendPolicy) {}
 
   async create(p: Principal, req: CreateAlertRequest): Promise<AlertView> {
-    requireRole(p, 'admin', 'creating an alert');
+    requireRole(p, SENDERS, 'creating an alert');
     const now = this.infra.clock.now();
     if (req.validUntil && Date.parse(req.validUntil) <= now.getTime()) throw new ValidationError('validUntil: must be in the future', 'validUntil');
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
     if (resolved.unknownGroups.length) throw new UnprocessableError(`audience.groups: unknown group(s): ${resolved.unknownGroups.join(', ')}`, 'audience.groups');
     if (resolved.unknownUsers.length) throw new UnprocessableError(`audience.users: unknown user(s): ${resolved.unknownUsers.join(', ')}`, 'audience.users');
+    await this.policy.authorize(p, req.severity, resolved.userIds, 'creating an alert');
     const alert: AlertDoc = {
       _id: randomUUID(),
       title: req.title,
@@ -40,8 +42,10 @@ export class AlertsService {
   }
 
   async get(p: Principal, id: string): Promise<AlertView> {
-    requireRole(p, 'admin', 'reading an alert');
-    return view(await this.find(id));
+    this.policy.mayReadSome(p, 'reading an alert');
+    const alert = await this.find(id);
+    this.policy.canRead(p, alert.createdBy, 'reading an alert');
+    return view(alert);
   }
 
   /**
@@ -49,8 +53,11 @@ export class AlertsService {
    * retry publishes the same occurrence id again, which delivery treats idempotently — nothing is lost or doubled.
    */
   async send(p: Principal, id: string): Promise<AlertView> {
-    requireRole(p, 'admin', 'sending an alert');
+    requireRole(p, SENDERS, 'sending an alert');
     const alert = await this.find(id);
+    // Checked again at send time, on today's members: the sender may not be the creator, and groups change.
+    const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: alert.audience });
+    await this.policy.authorize(p, alert.severity, userIds, 'sending an alert');
     if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already sent at ${alert.sentAt}`);
     const now = this.infra.clock.now();
     const validUntil = alert.validUntil ?? new Date(now.getTime() + this.infra.env.ALERT_DEFAULT_VALIDITY_HOURS * 3_600_000).toISOString();
@@ -64,8 +71,8 @@ export class AlertsService {
   }
 
   async deliveries(p: Principal, id: string): Promise<{ alertId: string; counts: Record<string, number>; deliveries: DeliveryView[] }> {
-    requireRole(p, 'admin', 'reading deliveries');
-    await this.find(id);
+    this.policy.mayReadSome(p, 'reading deliveries');
+    this.policy.canRead(p, (await this.find(id)).createdBy, 'reading deliveries');
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
     const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0 };
     for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged'] as const) if (d[`${s}At`]) counts[s]++;
