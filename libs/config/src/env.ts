@@ -55,6 +55,12 @@ export const envSchema = z.object({
   LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
   LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  LDAP_DISABLED_FILTER: z.string().default(''),
+  LDAP_DISPLAY_NAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('displayName'),
+  LDAP_MAIL_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('mail'),
+  LDAP_DEPARTMENT_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('departmentNumber'),
+  LDAP_LOCATION_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('l'),
+  DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(300),
 
   JWT_SECRET: z.string().default(''),
   JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(15 * 60),

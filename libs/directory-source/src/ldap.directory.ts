@@ -1,5 +1,5 @@
 import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
-import { DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
+import { DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
 import { eq, IN_CHAIN } from './escape';
 import { normaliseDn } from './ldif';
 
@@ -20,9 +20,24 @@ export interface LdapOptions {
    */
   nested: NestedGroupStrategy;
   timeoutMs: number;
+  /**
+   * Users matching this filter are disabled: they cannot log in and are in no audience. AD:
+   * `(userAccountControl:1.2.840.113556.1.4.803:=2)`; OpenLDAP ppolicy: `(pwdAccountLockedTime=*)`. Empty: none.
+   */
+  disabledFilter?: string;
+  /** Which attributes hold what (AD and OpenLDAP differ); defaults suit OpenLDAP inetOrgPerson. */
+  attributes?: Partial<AttributeMap>;
 }
 
-const USER_ATTRS = ['dn', 'cn', 'displayName', 'mail', 'departmentNumber', 'department', 'l', 'objectClass'];
+export interface AttributeMap {
+  displayName: string;
+  mail: string;
+  department: string;
+  location: string;
+}
+
+const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l' };
+const PAGE = 1_000;
 const str = (v: Entry[string] | undefined): string | undefined => {
   const x = Array.isArray(v) ? v[0] : v;
   return x === undefined ? undefined : Buffer.isBuffer(x) ? x.toString('utf8') : String(x);
@@ -31,7 +46,15 @@ const list = (v: Entry[string] | undefined): string[] => (v === undefined ? [] :
 
 /** OpenLDAP / Active Directory adapter (ldapts). Every filter value coming from a caller is escaped (RFC 4515). */
 export class LdapDirectory implements DirectorySource {
-  constructor(private readonly opts: LdapOptions) {}
+  private readonly attrs: AttributeMap;
+  private readonly userAttrs: string[];
+  private readonly enabledUsers: string;
+
+  constructor(private readonly opts: LdapOptions) {
+    this.attrs = { ...DEFAULT_ATTRIBUTES, ...opts.attributes };
+    this.userAttrs = [...new Set(['cn', 'objectClass', opts.usernameAttr, ...Object.values(this.attrs)])];
+    this.enabledUsers = opts.disabledFilter ? `(&${opts.userFilter}(!${opts.disabledFilter}))` : opts.userFilter;
+  }
 
   private client(): Client {
     return new Client({ url: this.opts.url, timeout: this.opts.timeoutMs, connectTimeout: this.opts.timeoutMs });
@@ -61,19 +84,19 @@ export class LdapDirectory implements DirectorySource {
     return {
       id,
       dn: e.dn,
-      displayName: str(e.displayName) ?? str(e.cn) ?? id,
-      mail: str(e.mail),
-      department: str(e.departmentNumber) ?? str(e.department),
-      location: str(e.l),
+      displayName: str(e[this.attrs.displayName]) ?? str(e.cn) ?? id,
+      mail: str(e[this.attrs.mail]),
+      department: str(e[this.attrs.department]),
+      location: str(e[this.attrs.location]),
     };
   }
 
   private async searchUsers(c: Client, filter: string): Promise<DirectoryUser[]> {
     const { searchEntries } = await c.search(this.opts.baseDn, {
       scope: 'sub',
-      filter: `(&${this.opts.userFilter}${filter})`,
-      attributes: [...USER_ATTRS, this.opts.usernameAttr],
-      paged: { pageSize: 500 },
+      filter: `(&${this.enabledUsers}${filter})`,
+      attributes: this.userAttrs,
+      paged: { pageSize: PAGE },
     });
     return searchEntries.map((e) => this.toUser(e)).filter((u) => u.id);
   }
@@ -142,13 +165,13 @@ export class LdapDirectory implements DirectorySource {
       for (const dn of frontier) {
         // A member DN may name an entry deleted since (no referential integrity): skip it, as the other strategies do.
         const e = await c
-          .search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['member', 'objectClass', ...USER_ATTRS, this.opts.usernameAttr] })
+          .search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['member', ...this.userAttrs] })
           .then((r) => r.searchEntries[0], (err) => { if (err instanceof NoSuchObjectError) return undefined; throw err; });
         if (!e) continue;
         const members = list(e.member);
         if (members.length || list(e.objectClass).some((o) => /^group/i.test(o))) {
           for (const m of members) if (!seen.has(normaliseDn(m))) (seen.add(normaliseDn(m)), next.push(m));
-        } else {
+        } else if (await this.enabled(c, e.dn)) {
           const u = this.toUser(e);
           if (u.id) users.set(u.id, u);
         }
@@ -180,6 +203,31 @@ export class LdapDirectory implements DirectorySource {
       }
       return [...groups.values()];
     });
+  }
+
+  /** One paged pass over users, groups and OUs (RFC 2696 paged results, so any size of directory streams through). */
+  async exportAll(): Promise<DirectoryExport> {
+    return this.withService(async (c) => {
+      const users = await this.searchUsers(c, '(objectClass=*)');
+      const groupEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: this.opts.groupFilter, attributes: ['cn', 'member'], paged: { pageSize: PAGE } })).searchEntries;
+      const ouEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: { pageSize: PAGE } })).searchEntries;
+      return {
+        users,
+        groups: groupEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: list(e.member) })).filter((g) => g.name),
+        ous: ouEntries.map((e) => ({ name: str(e.ou) ?? e.dn, dn: e.dn })),
+      };
+    });
+  }
+
+  async usersMatching(filter: string): Promise<DirectoryUser[]> {
+    return this.withService((c) => this.searchUsers(c, filter));
+  }
+
+  /** For the client-side walk, which reads member entries by DN: is this entry an enabled user? */
+  private async enabled(c: Client, dn: string): Promise<boolean> {
+    if (!this.opts.disabledFilter) return true;
+    const { searchEntries } = await c.search(dn, { scope: 'base', filter: this.enabledUsers, attributes: ['1.1'] });
+    return searchEntries.length === 1;
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { UnavailableError } from '@herald/contracts';
+import { Infra, INFRA } from '@herald/runtime';
+import { JsonLogger } from '@herald/observability';
+import { DirectorySnapshot } from './directory-snapshot';
+
+export interface SyncStatus {
+  syncedAt: string | null;
+  durationMs: number | null;
+  counts: { users: number; groups: number; ous: number } | null;
+  lastError: { at: string; message: string } | null;
+}
+
+/** Retry sooner while there is no snapshot at all (directory down at start). */
+const RETRY_WITHOUT_SNAPSHOT_MS = 10_000;
+
+/**
+ * Keeps the directory snapshot: a full read at start and every DIRECTORY_SYNC_INTERVAL_SECONDS. A failed sync keeps
+ * the last good snapshot serving (and is logged and reported in status); only a service that never had one
+ * answers 503. Syncs are single-flight: concurrent callers share the one in progress.
+ */
+@Injectable()
+export class SnapshotService implements OnModuleInit, OnModuleDestroy {
+  private snapshot: DirectorySnapshot | null = null;
+  private inFlight: Promise<DirectorySnapshot | null> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly log: JsonLogger;
+  private status: SyncStatus = { syncedAt: null, durationMs: null, counts: null, lastError: null };
+
+  constructor(@Inject(INFRA) private readonly infra: Infra) {
+    this.log = infra.logger('directory');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.sync();
+    this.schedule();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The current snapshot; 503 when no sync has ever succeeded. */
+  current(): DirectorySnapshot {
+    if (!this.snapshot) throw new UnavailableError(`the directory has not been read yet${this.status.lastError ? `: ${this.status.lastError.message}` : ''}`);
+    return this.snapshot;
+  }
+
+  syncStatus(): SyncStatus {
+    return this.status;
+  }
+
+  /** Reads the whole directory into a new snapshot; on failure the previous one stays. Resolves to the snapshot in use. */
+  sync(): Promise<DirectorySnapshot | null> {
+    this.inFlight ??= this.fullSync().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async fullSync(): Promise<DirectorySnapshot | null> {
+    const started = Date.now();
+    try {
+      const data = await this.infra.directory().exportAll();
+      this.snapshot = new DirectorySnapshot(data, this.infra.clock.now());
+      this.status = { syncedAt: this.snapshot.syncedAt.toISOString(), durationMs: Date.now() - started, counts: this.snapshot.counts, lastError: null };
+      this.log.write('info', 'directory synced', { ...this.snapshot.counts, durationMs: this.status.durationMs });
+    } catch (err) {
+      this.status = { ...this.status, lastError: { at: this.infra.clock.now().toISOString(), message: (err as Error).message } };
+      this.log.write('error', 'directory sync failed; the last good snapshot keeps serving', { error: (err as Error).message, hasSnapshot: !!this.snapshot });
+    }
+    return this.snapshot;
+  }
+
+  private schedule(): void {
+    const ms = this.snapshot ? this.infra.env.DIRECTORY_SYNC_INTERVAL_SECONDS * 1000 : Math.min(RETRY_WITHOUT_SNAPSHOT_MS, this.infra.env.DIRECTORY_SYNC_INTERVAL_SECONDS * 1000);
+    this.timer = setTimeout(() => void this.sync().then(() => this.timer && this.schedule()), ms);
+    this.timer.unref();
+  }
+}
