@@ -60,7 +60,9 @@ export const envSchema = z.object({
   LDAP_MAIL_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('mail'),
   LDAP_DEPARTMENT_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('departmentNumber'),
   LDAP_LOCATION_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('l'),
-  DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(300),
+  LDAP_CHANGE_ATTR: z.enum(['modifyTimestamp', 'whenChanged', 'uSNChanged']).default('modifyTimestamp'),
+  DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(3600),
+  DIRECTORY_INCREMENTAL_SYNC_SECONDS: int(0, 24 * 3600).default(60),
 
   JWT_SECRET: z.string().default(''),
   JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(15 * 60),

@@ -29,6 +29,13 @@ export interface DirectoryExport {
   users: DirectoryUser[];
   groups: DirectoryGroupEntry[];
   ous: DirectoryOu[];
+  /** High-water mark of the change attribute (modifyTimestamp / whenChanged / uSNChanged) seen; '' if none. */
+  marker: string;
+}
+
+/** Entries changed since a marker. `disabled` lists DNs of users changed into a disabled state (they must go). */
+export interface DirectoryChanges extends DirectoryExport {
+  disabled: string[];
 }
 
 /**
@@ -46,6 +53,11 @@ export interface DirectorySource {
   userGroups(user: DirectoryUser): Promise<DirectoryGroup[]>;
   /** Every enabled user, every group with its direct members, every OU: the directory service's snapshot source. */
   exportAll(): Promise<DirectoryExport>;
+  /**
+   * Users, groups and OUs created or modified since `marker` (from a previous export or change set). Deletions are
+   * not visible this way (neither OpenLDAP nor AD without tombstone access shows them): full syncs remove them.
+   */
+  changesSince(marker: string): Promise<DirectoryChanges>;
   /** Enabled users matching a raw LDAP filter (validated and re-serialised by the caller, see parseUserFilter). */
   usersMatching(filter: string): Promise<DirectoryUser[]>;
   close(): Promise<void>;

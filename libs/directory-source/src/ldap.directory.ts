@@ -1,6 +1,6 @@
 import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
-import { DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
-import { eq, IN_CHAIN } from './escape';
+import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
+import { eq, escapeFilterValue, IN_CHAIN } from './escape';
 import { normaliseDn } from './ldif';
 
 export type NestedGroupStrategy = 'in-chain' | 'memberof' | 'recursive';
@@ -27,7 +27,11 @@ export interface LdapOptions {
   disabledFilter?: string;
   /** Which attributes hold what (AD and OpenLDAP differ); defaults suit OpenLDAP inetOrgPerson. */
   attributes?: Partial<AttributeMap>;
+  /** What incremental sync compares: OpenLDAP `modifyTimestamp`, AD `whenChanged` or `uSNChanged` (per DC). */
+  changeAttr?: ChangeAttr;
 }
+
+export type ChangeAttr = 'modifyTimestamp' | 'whenChanged' | 'uSNChanged';
 
 export interface AttributeMap {
   displayName: string;
@@ -49,10 +53,12 @@ export class LdapDirectory implements DirectorySource {
   private readonly attrs: AttributeMap;
   private readonly userAttrs: string[];
   private readonly enabledUsers: string;
+  private readonly changeAttr: ChangeAttr;
 
   constructor(private readonly opts: LdapOptions) {
     this.attrs = { ...DEFAULT_ATTRIBUTES, ...opts.attributes };
-    this.userAttrs = [...new Set(['cn', 'objectClass', opts.usernameAttr, ...Object.values(this.attrs)])];
+    this.changeAttr = opts.changeAttr ?? 'modifyTimestamp';
+    this.userAttrs = [...new Set(['cn', 'objectClass', opts.usernameAttr, this.changeAttr, ...Object.values(this.attrs)])];
     this.enabledUsers = opts.disabledFilter ? `(&${opts.userFilter}(!${opts.disabledFilter}))` : opts.userFilter;
   }
 
@@ -207,16 +213,44 @@ export class LdapDirectory implements DirectorySource {
 
   /** One paged pass over users, groups and OUs (RFC 2696 paged results, so any size of directory streams through). */
   async exportAll(): Promise<DirectoryExport> {
+    return this.withService((c) => this.read(c, '(objectClass=*)'));
+  }
+
+  async changesSince(marker: string): Promise<DirectoryChanges> {
+    if (!marker) return { ...(await this.exportAll()), disabled: [] };
+    // uSNChanged is an integer (the marker itself was seen already); timestamps have one-second resolution, so
+    // `>=` re-reads the marker's second rather than miss a change made within it: applying a change twice is harmless.
+    const since = this.changeAttr === 'uSNChanged' ? `(uSNChanged>=${BigInt(marker) + 1n})` : `(${this.changeAttr}>=${escapeFilterValue(marker)})`;
     return this.withService(async (c) => {
-      const users = await this.searchUsers(c, '(objectClass=*)');
-      const groupEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: this.opts.groupFilter, attributes: ['cn', 'member'], paged: { pageSize: PAGE } })).searchEntries;
-      const ouEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou'], paged: { pageSize: PAGE } })).searchEntries;
-      return {
-        users,
-        groups: groupEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: list(e.member) })).filter((g) => g.name),
-        ous: ouEntries.map((e) => ({ name: str(e.ou) ?? e.dn, dn: e.dn })),
-      };
+      const changes = await this.read(c, since);
+      // users changed into a disabled state: in the user filter, but not among the enabled ones just read
+      const enabled = new Set(changes.users.map((u) => normaliseDn(u.dn)));
+      const touched = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.opts.userFilter}${since})`, attributes: ['1.1'], paged: { pageSize: PAGE } })).searchEntries;
+      const disabled = touched.map((e) => e.dn).filter((dn) => !enabled.has(normaliseDn(dn)));
+      return { ...changes, disabled, marker: changes.marker || marker };
     });
+  }
+
+  private async read(c: Client, restrict: string): Promise<DirectoryExport> {
+    const users = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.enabledUsers}${restrict})`, attributes: this.userAttrs, paged: { pageSize: PAGE } })).searchEntries;
+    const groupEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.opts.groupFilter}${restrict})`, attributes: ['cn', 'member', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
+    const ouEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&(objectClass=organizationalUnit)${restrict})`, attributes: ['ou', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
+    return {
+      users: users.map((e) => this.toUser(e)).filter((u) => u.id),
+      groups: groupEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: list(e.member) })).filter((g) => g.name),
+      ous: ouEntries.map((e) => ({ name: str(e.ou) ?? e.dn, dn: e.dn })),
+      marker: this.highest([...users, ...groupEntries, ...ouEntries]),
+    };
+  }
+
+  private highest(entries: Entry[]): string {
+    let best = '';
+    for (const e of entries) {
+      const v = str(e[this.changeAttr]);
+      if (!v) continue;
+      if (this.changeAttr === 'uSNChanged' ? !best || BigInt(v) > BigInt(best) : v > best) best = v;
+    }
+    return best;
   }
 
   async usersMatching(filter: string): Promise<DirectoryUser[]> {

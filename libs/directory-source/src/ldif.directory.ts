@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { FilterParser } from 'ldapts';
-import { DirectoryExport, DirectoryGroup, DirectoryOu, DirectorySource, DirectoryUser } from './directory-source';
+import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectoryOu, DirectorySource, DirectoryUser } from './directory-source';
 import { LdifEntry, normaliseDn, parseLdif } from './ldif';
 import { verifyPassword } from './password';
 
@@ -99,7 +99,13 @@ export class LdifDirectory implements DirectorySource {
       users: [...this.users.values()].map((r) => r.user),
       groups: [...this.groups.values()].map((g) => ({ name: g.name, dn: g.dn, members: [...g.members] })),
       ous: [...this.ous],
+      marker: '',
     };
+  }
+
+  /** The file does not change while loaded. */
+  async changesSince(marker: string): Promise<DirectoryChanges> {
+    return { users: [], groups: [], ous: [], disabled: [], marker };
   }
 
   async usersMatching(filter: string): Promise<DirectoryUser[]> {

@@ -74,6 +74,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       nested: env.LDAP_NESTED_GROUPS,
       timeoutMs: env.LDAP_TIMEOUT_MS,
       disabledFilter: env.LDAP_DISABLED_FILTER,
+      changeAttr: env.LDAP_CHANGE_ATTR,
       attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR },
     });
   };

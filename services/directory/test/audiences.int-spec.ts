@@ -5,7 +5,7 @@ import { createServer, Server, Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Client } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import { loadEnv } from '@herald/config';
 import { AuditEntry, AuditRecorded } from '@herald/contracts';
 import { bootHerald, createInfra, Infra, RunningHerald } from '@herald/runtime';
@@ -211,6 +211,28 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     await preview({ everyone: true }, 1, recipient).expect(403);
     await request(herald.url).post('/api/audiences').set('authorization', `Bearer ${recipient}`).send({ name: 'x', audience: { everyone: true } }).expect(403);
     await eventually(() => denied() === 2, 5_000, 'refusals audited');
+  });
+
+  test('incremental sync picks up new users, membership changes and newly disabled accounts', async () => {
+    const snapshots = herald.app.get(SnapshotService);
+    const group = dir.groups[5];
+    const members = [...expectedGroupMembers(dir, group.cn)];
+    const disabling = dir.users.find((u) => u.uid === members[0])!;
+    const newcomer = `uid=${p}-newcomer,ou=team-0,ou=region-0,${BASE}`;
+    await ldap.add(newcomer, { objectClass: 'inetOrgPerson', uid: `${p}-newcomer`, cn: 'Nora Newcomer', sn: 'Newcomer', displayName: 'Nora Newcomer' });
+    dir.entries.push({ dn: newcomer, attrs: {} }); // removed with the rest afterwards
+    await ldap.modify(group.dn, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [newcomer] }) })]);
+    await ldap.modify(disabling.dn, [new Change({ operation: 'add', modification: new Attribute({ type: 'employeeType', values: ['disabled'] }) })]);
+    disabling.disabled = true;
+
+    await snapshots.syncChanges();
+    const status = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${admin}`).expect(200)).body;
+    assert.equal(status.kind, 'incremental');
+    assert.match(status.marker, /^\d{14}Z$/);
+    const res = (await preview({ groups: [group.cn] }, 500)).body;
+    const ids = sorted(res.members.map((m: { id: string }) => m.id));
+    assert.deepEqual(ids, sorted([...members.filter((u) => u !== disabling.uid), `${p}-newcomer`]));
+    assert.equal((await request(herald.url).get('/api/directory/search').query({ q: 'nora new' }).set('authorization', `Bearer ${admin}`).expect(200)).body.users[0]?.id, `${p}-newcomer`);
   });
 
   test('while LDAP is down the last good snapshot keeps serving; a deleted user leaves their groups at the next sync', async () => {

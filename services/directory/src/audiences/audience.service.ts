@@ -34,7 +34,7 @@ export class AudienceService {
     let result = await this.evaluate(audience, this.snapshots.current());
     // A name the snapshot lacks may be new since the last sync: if the live directory knows it, sync now and retry.
     if ((result.unknownUsers.length || result.unknownGroups.length) && (await this.liveKnows(result.unknownUsers, result.unknownGroups))) {
-      const fresh = await this.snapshots.sync();
+      const fresh = await this.snapshots.syncChanges();
       if (fresh) result = await this.evaluate(audience, fresh);
     }
     return result;

@@ -2,10 +2,14 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { UnavailableError } from '@herald/contracts';
 import { Infra, INFRA } from '@herald/runtime';
 import { JsonLogger } from '@herald/observability';
+import { DirectoryExport } from '@herald/directory-source';
 import { DirectorySnapshot } from './directory-snapshot';
+import { mergeChanges } from './merge-changes';
 
 export interface SyncStatus {
   syncedAt: string | null;
+  kind: 'full' | 'incremental' | null;
+  marker: string | null;
   durationMs: number | null;
   counts: { users: number; groups: number; ous: number } | null;
   lastError: { at: string; message: string } | null;
@@ -15,9 +19,10 @@ export interface SyncStatus {
 const RETRY_WITHOUT_SNAPSHOT_MS = 10_000;
 
 /**
- * Keeps the directory snapshot: a full read at start and every DIRECTORY_SYNC_INTERVAL_SECONDS. A failed sync keeps
- * the last good snapshot serving (and is logged and reported in status); only a service that never had one
- * answers 503. Syncs are single-flight: concurrent callers share the one in progress.
+ * Keeps the directory snapshot: a full read at start and every DIRECTORY_SYNC_INTERVAL_SECONDS (which also drops
+ * deleted entries), and between them an incremental read of what changed every DIRECTORY_INCREMENTAL_SYNC_SECONDS.
+ * A failed sync keeps the last good snapshot serving (and is logged and reported in status); only a service that
+ * never had one answers 503. Syncs are single-flight: concurrent callers share the one in progress.
  */
 @Injectable()
 export class SnapshotService implements OnModuleInit, OnModuleDestroy {
@@ -25,7 +30,10 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
   private inFlight: Promise<DirectorySnapshot | null> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly log: JsonLogger;
-  private status: SyncStatus = { syncedAt: null, durationMs: null, counts: null, lastError: null };
+  private status: SyncStatus = { syncedAt: null, kind: null, marker: null, durationMs: null, counts: null, lastError: null };
+  /** What the current snapshot was built from: incremental changes are merged into it. */
+  private data: DirectoryExport | null = null;
+  private lastFull = 0;
 
   constructor(@Inject(INFRA) private readonly infra: Infra) {
     this.log = infra.logger('directory');
@@ -53,17 +61,26 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
 
   /** Reads the whole directory into a new snapshot; on failure the previous one stays. Resolves to the snapshot in use. */
   sync(): Promise<DirectorySnapshot | null> {
-    this.inFlight ??= this.fullSync().finally(() => (this.inFlight = null));
+    this.inFlight ??= this.run('full').finally(() => (this.inFlight = null));
     return this.inFlight;
   }
 
-  private async fullSync(): Promise<DirectorySnapshot | null> {
+  /** Reads only what changed since the last sync (a full sync if there is no snapshot yet). */
+  syncChanges(): Promise<DirectorySnapshot | null> {
+    this.inFlight ??= this.run(this.data ? 'incremental' : 'full').finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async run(kind: 'full' | 'incremental'): Promise<DirectorySnapshot | null> {
     const started = Date.now();
     try {
-      const data = await this.infra.directory().exportAll();
+      const dir = this.infra.directory();
+      const data = kind === 'full' || !this.data ? await dir.exportAll() : mergeChanges(this.data, await dir.changesSince(this.data.marker));
       this.snapshot = new DirectorySnapshot(data, this.infra.clock.now());
-      this.status = { syncedAt: this.snapshot.syncedAt.toISOString(), durationMs: Date.now() - started, counts: this.snapshot.counts, lastError: null };
-      this.log.write('info', 'directory synced', { ...this.snapshot.counts, durationMs: this.status.durationMs });
+      this.data = data;
+      if (kind === 'full') this.lastFull = Date.now();
+      this.status = { syncedAt: this.snapshot.syncedAt.toISOString(), kind, marker: data.marker || null, durationMs: Date.now() - started, counts: this.snapshot.counts, lastError: null };
+      this.log.write('info', 'directory synced', { kind, ...this.snapshot.counts, durationMs: this.status.durationMs });
     } catch (err) {
       this.status = { ...this.status, lastError: { at: this.infra.clock.now().toISOString(), message: (err as Error).message } };
       this.log.write('error', 'directory sync failed; the last good snapshot keeps serving', { error: (err as Error).message, hasSnapshot: !!this.snapshot });
@@ -71,9 +88,16 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
     return this.snapshot;
   }
 
+  /** One timer: each tick runs a full sync when one is due, an incremental one otherwise. */
   private schedule(): void {
-    const ms = this.snapshot ? this.infra.env.DIRECTORY_SYNC_INTERVAL_SECONDS * 1000 : Math.min(RETRY_WITHOUT_SNAPSHOT_MS, this.infra.env.DIRECTORY_SYNC_INTERVAL_SECONDS * 1000);
-    this.timer = setTimeout(() => void this.sync().then(() => this.timer && this.schedule()), ms);
+    const env = this.infra.env;
+    const full = env.DIRECTORY_SYNC_INTERVAL_SECONDS * 1000;
+    const tick = Math.min(full, env.DIRECTORY_INCREMENTAL_SYNC_SECONDS ? env.DIRECTORY_INCREMENTAL_SYNC_SECONDS * 1000 : full);
+    const ms = this.snapshot ? tick : Math.min(RETRY_WITHOUT_SNAPSHOT_MS, tick);
+    this.timer = setTimeout(() => {
+      const due = !this.data || Date.now() - this.lastFull >= full;
+      void (due ? this.sync() : this.syncChanges()).then(() => this.timer && this.schedule());
+    }, ms);
     this.timer.unref();
   }
 }
