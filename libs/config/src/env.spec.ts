@@ -40,6 +40,8 @@ describe('loadEnv', () => {
       LDAP_USERNAME_ATTR: 'uid',
       LDAP_NESTED_GROUPS: 'recursive',
       LDAP_TIMEOUT_MS: 5_000,
+      LDAP_STARTTLS: false,
+      LDAP_CA_FILE: '',
       LDAP_DISABLED_FILTER: '',
       LDAP_DISPLAY_NAME_ATTR: 'displayName',
       LDAP_MAIL_ATTR: 'mail',

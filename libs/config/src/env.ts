@@ -55,6 +55,8 @@ export const envSchema = z.object({
   LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
   LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  LDAP_STARTTLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LDAP_CA_FILE: z.string().default(''),
   LDAP_DISABLED_FILTER: z.string().default(''),
   LDAP_DISPLAY_NAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('displayName'),
   LDAP_MAIL_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('mail'),

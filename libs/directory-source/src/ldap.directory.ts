@@ -1,3 +1,5 @@
+import { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
 import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
 import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
 import { eq, escapeFilterValue, IN_CHAIN } from './escape';
@@ -27,6 +29,10 @@ export interface LdapOptions {
   disabledFilter?: string;
   /** Which attributes hold what (AD and OpenLDAP differ); defaults suit OpenLDAP inetOrgPerson. */
   attributes?: Partial<AttributeMap>;
+  /** Upgrade `ldap://` connections with StartTLS before binding (never sends the password in clear). */
+  startTls?: boolean;
+  /** PEM CA bundle trusted for LDAPS / StartTLS (a private AD CA); default: Node's public CAs. */
+  ca?: string;
   /** What incremental sync compares: OpenLDAP `modifyTimestamp`, AD `whenChanged` or `uSNChanged` (per DC). */
   changeAttr?: ChangeAttr;
 }
@@ -48,6 +54,10 @@ const str = (v: Entry[string] | undefined): string | undefined => {
 };
 const list = (v: Entry[string] | undefined): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
 
+const isTlsError = (err: unknown) => /certificate|self[- ]signed|tls|ssl|altname/i.test(`${(err as NodeJS.ErrnoException)?.code ?? ''} ${(err as Error)?.message ?? ''}`);
+const tlsError = (url: string, err: unknown) =>
+  err instanceof DirectoryUnavailableError ? err : new DirectoryUnavailableError(`TLS with the directory at ${url} failed: ${(err as Error).message} (check LDAP_CA_FILE and the server certificate's name)`);
+
 /** OpenLDAP / Active Directory adapter (ldapts). Every filter value coming from a caller is escaped (RFC 4515). */
 export class LdapDirectory implements DirectorySource {
   private readonly attrs: AttributeMap;
@@ -62,20 +72,38 @@ export class LdapDirectory implements DirectorySource {
     this.enabledUsers = opts.disabledFilter ? `(&${opts.userFilter}(!${opts.disabledFilter}))` : opts.userFilter;
   }
 
+  private tls(): ConnectionOptions {
+    // servername: certificates name hosts, and Node only checks IP SANs when told the host is an IP.
+    const host = new URL(this.opts.url).hostname;
+    return { ...(this.opts.ca ? { ca: this.opts.ca } : {}), ...(isIP(host) ? {} : { servername: host }), minVersion: 'TLSv1.2' };
+  }
+
   private client(): Client {
-    return new Client({ url: this.opts.url, timeout: this.opts.timeoutMs, connectTimeout: this.opts.timeoutMs });
+    return new Client({ url: this.opts.url, timeout: this.opts.timeoutMs, connectTimeout: this.opts.timeoutMs, ...(this.opts.url.startsWith('ldaps:') ? { tlsOptions: this.tls() } : {}) });
+  }
+
+  /** Upgrades with StartTLS when configured, before any bind; a TLS failure becomes a DirectoryUnavailableError that says so. */
+  private async secure(c: Client): Promise<void> {
+    if (!this.opts.startTls) return;
+    try {
+      await c.startTLS(this.tls());
+    } catch (err) {
+      throw tlsError(this.opts.url, err);
+    }
   }
 
   /** Runs `fn` with a client bound as the service account, always unbinding afterwards. */
   private async withService<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = this.client();
     try {
+      await this.secure(c);
       if (this.opts.bindDn) await c.bind(this.opts.bindDn, this.opts.bindPassword);
       return await fn(c);
     } catch (err) {
       if (err instanceof InvalidCredentialsError) throw new DirectoryUnavailableError('the directory refused the service account (LDAP_BIND_DN / LDAP_BIND_PASSWORD)');
       if (err instanceof DirectoryUnavailableError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
+      if (isTlsError(err)) throw tlsError(this.opts.url, err);
       if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout|connect/i.test((err as Error).message)) {
         throw new DirectoryUnavailableError(`directory unreachable at ${this.opts.url}: ${(err as Error).message}`);
       }
@@ -114,10 +142,13 @@ export class LdapDirectory implements DirectorySource {
     if (found.length !== 1) return null;
     const c = this.client();
     try {
+      await this.secure(c);
       await c.bind(found[0].dn, password);
       return found[0];
     } catch (err) {
       if (err instanceof InvalidCredentialsError) return null;
+      if (err instanceof DirectoryUnavailableError) throw err;
+      if (isTlsError(err)) throw tlsError(this.opts.url, err);
       throw new DirectoryUnavailableError(`directory unreachable at ${this.opts.url}: ${(err as Error).message}`);
     } finally {
       await c.unbind().catch(() => undefined);

@@ -75,6 +75,8 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       timeoutMs: env.LDAP_TIMEOUT_MS,
       disabledFilter: env.LDAP_DISABLED_FILTER,
       changeAttr: env.LDAP_CHANGE_ATTR,
+      startTls: env.LDAP_STARTTLS,
+      ca: readCa(env.LDAP_CA_FILE),
       attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR },
     });
   };
@@ -106,6 +108,13 @@ function jwtSecret(env: Env): string {
   const file = join(env.SQLITE_DIR, 'jwt-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The CA bundle for LDAPS / StartTLS, read once at boot; a missing file stops the process with a clear message. */
+function readCa(file: string): string | undefined {
+  if (!file) return undefined;
+  if (!existsSync(file)) throw new ConfigError(`LDAP_CA_FILE: file not found: ${file}`);
+  return readFileSync(file, 'utf8');
 }
 
 function redact(url: string): string {
