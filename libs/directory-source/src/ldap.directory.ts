@@ -4,6 +4,7 @@ import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapt
 import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
 import { eq, escapeFilterValue, IN_CHAIN } from './escape';
 import { normaliseDn } from './ldif';
+import { rangedValues } from './ranged-attribute';
 
 export type NestedGroupStrategy = 'in-chain' | 'memberof' | 'recursive';
 
@@ -268,10 +269,15 @@ export class LdapDirectory implements DirectorySource {
     const ouEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&(objectClass=organizationalUnit)${restrict})`, attributes: ['ou', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
     return {
       users: users.map((e) => this.toUser(e)).filter((u) => u.id),
-      groups: groupEntries.map((e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: list(e.member) })).filter((g) => g.name),
+      groups: (await Promise.all(groupEntries.map(async (e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: await this.members(c, e) })))).filter((g) => g.name),
       ous: ouEntries.map((e) => ({ name: str(e.ou) ?? e.dn, dn: e.dn })),
       marker: this.highest([...users, ...groupEntries, ...ouEntries]),
     };
+  }
+
+  /** A group's member DNs, following AD's ranged retrieval for groups over its per-entry value limit. */
+  private members(c: Client, e: Entry): Promise<string[]> {
+    return rangedValues(e, 'member', async (range) => (await c.search(e.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [range] })).searchEntries[0] ?? {});
   }
 
   private highest(entries: Entry[]): string {
