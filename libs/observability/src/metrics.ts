@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The process-wide Prometheus registry; every service in the process registers its metrics here. */
 export const registry = new Registry();
@@ -14,4 +14,16 @@ export function counter(name: string, help: string, labelNames: string[] = []): 
     counters.set(name, c);
   }
   return c;
+}
+
+const gauges = new Map<string, Gauge>();
+
+/** Returns the gauge `name` (created on first use), shared like counters. */
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+  let g = gauges.get(name);
+  if (!g) {
+    g = new Gauge({ name, help, labelNames, registers: [registry] });
+    gauges.set(name, g);
+  }
+  return g;
 }

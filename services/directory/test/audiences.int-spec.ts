@@ -243,6 +243,9 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     await snapshots.sync();
     const status = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${admin}`).expect(200)).body;
     assert.ok(status.lastError?.message, 'the failed sync is reported');
+    const metrics = (await request(herald.url).get('/metrics').expect(200)).text;
+    assert.match(metrics, /herald_directory_syncs_total\{kind="full",outcome="failed"\} [1-9]/);
+    assert.match(metrics, /herald_directory_snapshot_entries\{type="users"\} [1-9]\d*/, 'the last good snapshot is still counted');
     assert.equal((await preview({ groups: [target] }, 1).expect(200)).body.count, before);
 
     const victim = dir.users.find((u) => !u.disabled && expectedGroupMembers(dir, target).has(u.uid))!;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { UnavailableError } from '@herald/contracts';
 import { Infra, INFRA } from '@herald/runtime';
-import { JsonLogger } from '@herald/observability';
+import { counter, gauge, JsonLogger } from '@herald/observability';
 import { DirectoryExport } from '@herald/directory-source';
 import { DirectorySnapshot } from './directory-snapshot';
 import { mergeChanges } from './merge-changes';
@@ -14,6 +14,10 @@ export interface SyncStatus {
   counts: { users: number; groups: number; ous: number } | null;
   lastError: { at: string; message: string } | null;
 }
+
+const syncs = counter('herald_directory_syncs_total', 'Directory syncs by kind (full, incremental) and outcome (ok, failed)', ['kind', 'outcome']);
+const entries = gauge('herald_directory_snapshot_entries', 'Entries in the directory snapshot being served', ['type']);
+const lastSync = gauge('herald_directory_last_sync_timestamp_seconds', 'When the snapshot being served was read (alert when it gets old)');
 
 /** Retry sooner while there is no snapshot at all (directory down at start). */
 const RETRY_WITHOUT_SNAPSHOT_MS = 10_000;
@@ -81,7 +85,11 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
       if (kind === 'full') this.lastFull = Date.now();
       this.status = { syncedAt: this.snapshot.syncedAt.toISOString(), kind, marker: data.marker || null, durationMs: Date.now() - started, counts: this.snapshot.counts, lastError: null };
       this.log.write('info', 'directory synced', { kind, ...this.snapshot.counts, durationMs: this.status.durationMs });
+      syncs.inc({ kind, outcome: 'ok' });
+      for (const [type, n] of Object.entries(this.snapshot.counts)) entries.set({ type }, n);
+      lastSync.set(this.snapshot.syncedAt.getTime() / 1000);
     } catch (err) {
+      syncs.inc({ kind, outcome: 'failed' });
       this.status = { ...this.status, lastError: { at: this.infra.clock.now().toISOString(), message: (err as Error).message } };
       this.log.write('error', 'directory sync failed; the last good snapshot keeps serving', { error: (err as Error).message, hasSnapshot: !!this.snapshot });
     }
