@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, Env, ServiceName } from '@herald/config';
 import { Bus, BusOptions, MemoryBus, RabbitMqBus } from '@herald/messaging';
 import { MongoStore, SqliteStore, Store } from '@herald/persistence';
-import { DirectorySource, LdapDirectory, LdifDirectory } from '@herald/directory-source';
+import { DirectorySource, LdapDirectory, LdifDirectory, parseUserFilter } from '@herald/directory-source';
 import { TokenService } from '@herald/auth';
 import { JsonLogger } from '@herald/observability';
 
@@ -57,6 +57,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
     }
   };
 
+  checkLdapFilters(env);
   let directory: DirectorySource | undefined;
   const makeDirectory = (): DirectorySource => {
     if (env.HERALD_DIRECTORY === 'ldif') {
@@ -108,6 +109,19 @@ function jwtSecret(env: Env): string {
   const file = join(env.SQLITE_DIR, 'jwt-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** LDAP filters from the environment must parse: a typo would otherwise silently select nobody (or everybody). */
+function checkLdapFilters(env: Env): void {
+  if (env.HERALD_DIRECTORY !== 'ldap') return;
+  for (const key of ['LDAP_USER_FILTER', 'LDAP_GROUP_FILTER', 'LDAP_DISABLED_FILTER'] as const) {
+    if (!env[key]) continue;
+    try {
+      parseUserFilter(env[key]);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  ${key}: ${(err as Error).message} (got ${JSON.stringify(env[key])})`);
+    }
+  }
 }
 
 /** The CA bundle for LDAPS / StartTLS, read once at boot; a missing file stops the process with a clear message. */
