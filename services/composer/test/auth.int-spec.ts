@@ -105,6 +105,9 @@ describe('identity and roles (composer + directory, OpenLDAP)', () => {
 
     const own = await post(art, inScope).expect(201);
     await api().post(`/api/alerts/${own.body.id}/send`).set('authorization', `Bearer ${art}`).expect(202);
+    // the preview tells an author beforehand how many recipients their scope does not cover
+    const previewed = (await api().post('/api/audiences/preview').set('authorization', `Bearer ${art}`).send({ audience: { groups: [name('mixed')] } }).expect(200)).body;
+    assert.deepEqual([previewed.count, previewed.outsideScope], [2, 1]);
     const outside = await post(art, newAlert({ audience: { users: [], groups: [name('mixed')] } })).expect(403);
     assert.match(outside.body.message, /1 people outside your scope/);
     await post(art, newAlert({ audience: { users: [name('out')], groups: [] } })).expect(403);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Audience, ConflictError, NotFoundError, UnprocessableError } from '@herald/contracts';
-import { Principal, requireRole, Role } from '@herald/auth';
+import { hasRole, Principal, requireRole, Role } from '@herald/auth';
 import { AuditTrail } from '@herald/runtime';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { AudienceRepository, SavedAudienceDoc } from './audience.repository';
@@ -58,11 +58,20 @@ export class SavedAudiencesService {
     const snap = this.snapshots.current();
     return {
       count: resolved.userIds.length,
+      ...this.scopeCheck(p, resolved.userIds),
       members: snap.describe(resolved.userIds.slice(0, req.limit)),
       unknownUsers: resolved.unknownUsers,
       unknownGroups: resolved.unknownGroups,
       snapshotAt: snap.syncedAt.toISOString(),
     };
+  }
+
+  /** For an author (not admin): how many of these recipients their scope does not cover, so a send would be refused. */
+  private scopeCheck(p: Principal, userIds: string[]): { outsideScope?: number } {
+    if (!hasRole(p, 'author') || hasRole(p, 'admin')) return {};
+    const snap = this.snapshots.current();
+    const allowed = new Set((p.scope ?? []).flatMap((g) => [...snap.groupUserIds(g)]));
+    return { outsideScope: userIds.filter((u) => !allowed.has(u)).length };
   }
 
   search(p: Principal, q: string, limit: number) {
