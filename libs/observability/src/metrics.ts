@@ -4,26 +4,20 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'herald_' });
 
-const counters = new Map<string, Counter>();
+const metrics = new Map<string, Counter | Gauge>();
 
-/** Returns the counter `name` (created on first use), so two modules asking for one metric share it. */
-export function counter(name: string, help: string, labelNames: string[] = []): Counter {
-  let c = counters.get(name);
-  if (!c) {
-    c = new Counter({ name, help, labelNames, registers: [registry] });
-    counters.set(name, c);
-  }
-  return c;
+/** One metric per name in the process, created on first use, so two modules asking for it share it. */
+function shared<T extends Counter | Gauge>(name: string, make: () => T): T {
+  if (!metrics.has(name)) metrics.set(name, make());
+  return metrics.get(name) as T;
 }
 
-const gauges = new Map<string, Gauge>();
+/** Returns the counter `name` (created on first use). */
+export function counter(name: string, help: string, labelNames: string[] = []): Counter {
+  return shared(name, () => new Counter({ name, help, labelNames, registers: [registry] }));
+}
 
-/** Returns the gauge `name` (created on first use), shared like counters. */
+/** Returns the gauge `name` (created on first use). */
 export function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
-  let g = gauges.get(name);
-  if (!g) {
-    g = new Gauge({ name, help, labelNames, registers: [registry] });
-    gauges.set(name, g);
-  }
-  return g;
+  return shared(name, () => new Gauge({ name, help, labelNames, registers: [registry] }));
 }
