@@ -8,6 +8,7 @@ import { AudiencesController } from './audiences/audiences.controller';
 import { SavedAudiencesService } from './audiences/saved-audiences.service';
 import { DirectoryController } from './search/directory.controller';
 import { SnapshotService } from './snapshot/snapshot.service';
+import { SnapshotRepository } from './snapshot/snapshot.repository';
 
 /** Directory: the only service that reads LDAP/AD; keeps a snapshot of it, owns saved audiences, resolves them. */
 @Module({})
@@ -19,6 +20,7 @@ export class DirectoryModule {
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AudienceRepository, useFactory: async () => AudienceRepository.open(await infra.store('directory')) },
+        { provide: SnapshotRepository, useFactory: async () => SnapshotRepository.open(await infra.store('directory')) },
         AuditTrail,
         SnapshotService,
         AudienceService,

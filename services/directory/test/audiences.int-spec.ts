@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Attribute, Change, Client } from 'ldapts';
-import { loadEnv } from '@herald/config';
+import { Env, loadEnv } from '@herald/config';
 import { AuditEntry, AuditRecorded } from '@herald/contracts';
 import { bootHerald, createInfra, Infra, RunningHerald } from '@herald/runtime';
 import { DISABLED_FILTER, eventually, expectedGroupMembers, generateDirectory, GeneratedDirectory, newAlert, servers, uniqueName } from '@herald/testing';
@@ -52,6 +52,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
   let herald: RunningHerald;
   let infra: Infra;
   let dataDir: string;
+  let env: Env;
   const relay = new Relay();
   const audit: AuditEntry[] = [];
   let admin: string;
@@ -69,8 +70,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
 
     await relay.open();
     dataDir = mkdtempSync(join(tmpdir(), 'herald-aud-'));
-    infra = await createInfra(
-      loadEnv({
+    env = loadEnv({
         HERALD_DIRECTORY: 'ldap',
         LDAP_URL: `ldap://127.0.0.1:${relay.port}`,
         LDAP_BIND_DN: servers.ldapBindDn,
@@ -82,9 +82,8 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'error',
-      }),
-      'aud-test',
-    );
+      });
+    infra = await createInfra(env, 'aud-test');
     await infra.bus.consume(AuditRecorded, async (m) => void audit.push(...m.entries));
     herald = await bootHerald('aud-test', [directoryService, composerService, deliveryService], infra);
     admin = infra.tokens.issue({ userId: 'test-admin', displayName: 'Test Admin', roles: ['admin', 'recipient'] }).token;
@@ -256,5 +255,17 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     const after = (await preview({ groups: [target] }, 500)).body;
     assert.equal(after.count, before - 1);
     assert.ok(!after.members.some((m: { id: string }) => m.id === victim.uid));
+
+    // a replica that starts while the directory is down serves the snapshot the last full sync stored
+    await herald.close();
+    await relay.cut();
+    infra = await createInfra(env, 'aud-test-2');
+    herald = await bootHerald('aud-test-2', [directoryService], infra);
+    const token = infra.tokens.issue({ userId: 'test-admin', displayName: 'Test Admin', roles: ['admin', 'recipient'] }).token;
+    const restored = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${token}`).expect(200)).body;
+    assert.equal(restored.kind, 'stored');
+    assert.ok(restored.lastError?.message, 'and says the directory is unreachable');
+    const again = (await request(herald.url).post('/api/audiences/preview').set('authorization', `Bearer ${token}`).send({ audience: { groups: [target] }, limit: 500 }).expect(200)).body;
+    assert.deepEqual(again.members, after.members);
   });
 });

@@ -5,10 +5,12 @@ import { counter, gauge, JsonLogger } from '@herald/observability';
 import { DirectoryExport } from '@herald/directory-source';
 import { DirectorySnapshot } from './directory-snapshot';
 import { mergeChanges } from './merge-changes';
+import { SnapshotRepository } from './snapshot.repository';
 
 export interface SyncStatus {
   syncedAt: string | null;
-  kind: 'full' | 'incremental' | null;
+  /** `stored`: restored from the store at start because the directory was unreachable. */
+  kind: 'full' | 'incremental' | 'stored' | null;
   marker: string | null;
   durationMs: number | null;
   counts: { users: number; groups: number; ous: number } | null;
@@ -39,13 +41,23 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
   private data: DirectoryExport | null = null;
   private lastFull = 0;
 
-  constructor(@Inject(INFRA) private readonly infra: Infra) {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly stored: SnapshotRepository) {
     this.log = infra.logger('directory');
   }
 
   async onModuleInit(): Promise<void> {
-    await this.sync();
+    if (!(await this.sync())) await this.restore();
     this.schedule();
+  }
+
+  /** Directory down at start: serve the last snapshot a replica stored, until a sync succeeds. */
+  private async restore(): Promise<void> {
+    const saved = await this.stored.load().catch((err: Error) => (this.log.write('error', 'could not read the stored snapshot', { error: err.message }), null));
+    if (!saved) return;
+    this.snapshot = new DirectorySnapshot(saved.data, saved.syncedAt);
+    this.data = saved.data;
+    this.status = { ...this.status, syncedAt: saved.syncedAt.toISOString(), kind: 'stored', marker: saved.data.marker || null, counts: this.snapshot.counts };
+    this.log.write('warn', 'directory unreachable at start: serving the stored snapshot', { syncedAt: this.status.syncedAt, ...this.snapshot.counts });
   }
 
   onModuleDestroy(): void {
@@ -82,7 +94,11 @@ export class SnapshotService implements OnModuleInit, OnModuleDestroy {
       const data = kind === 'full' || !this.data ? await dir.exportAll() : mergeChanges(this.data, await dir.changesSince(this.data.marker));
       this.snapshot = new DirectorySnapshot(data, this.infra.clock.now());
       this.data = data;
-      if (kind === 'full') this.lastFull = Date.now();
+      if (kind === 'full') {
+        this.lastFull = Date.now();
+        // kept for replicas that start while the directory is down; a failure here must not fail the sync
+        await this.stored.save(data, this.snapshot.syncedAt).catch((err: Error) => this.log.write('error', 'could not store the snapshot', { error: err.message }));
+      }
       this.status = { syncedAt: this.snapshot.syncedAt.toISOString(), kind, marker: data.marker || null, durationMs: Date.now() - started, counts: this.snapshot.counts, lastError: null };
       this.log.write('info', 'directory synced', { kind, ...this.snapshot.counts, durationMs: this.status.durationMs });
       syncs.inc({ kind, outcome: 'ok' });
