@@ -50,6 +50,14 @@ describe('directory, audiences and roles — single-node demo', () => {
     await post(grace, newAlert({ severity: 'critical', audience: { everyone: true } })).expect(201);
     await post(heidi, newAlert()).expect(403);
     await api('/api/alerts').get(`/api/alerts/${own.id}`).set('authorization', `Bearer ${heidi}`).expect(200);
+    // the auditor reads the audit trail, where frank's refusals are recorded
+    const trail = await eventually(async () => {
+      const res = await api('/api/audit').get('/api/audit').set('authorization', `Bearer ${heidi}`).expect(200);
+      const denied = res.body.entries.filter((e: { action: string; actor: string }) => e.action === 'auth.denied' && e.actor === DEMO.author);
+      return denied.length === 2 ? denied : null;
+    }, 5_000, "frank's two refusals in the audit trail");
+    assert.match(trail[0].details.reason, /outside your scope/);
+    await api('/api/audit').get('/api/audit').set('authorization', `Bearer ${frank}`).expect(403);
   });
 
   test('a session is refreshed with its refresh token, which works once', async () => {

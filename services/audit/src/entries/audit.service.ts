@@ -12,7 +12,7 @@ export class AuditService {
   }
 
   async query(p: Principal, q: { alertId?: string; limit: number }): Promise<{ entries: AuditEntry[] }> {
-    requireRole(p, 'admin', 'reading the audit trail');
+    requireRole(p, ['admin', 'auditor'], 'reading the audit trail');
     return { entries: await this.repo.query(q) };
   }
 }
