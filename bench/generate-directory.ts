@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { generateDirectory, toLdif } from '@herald/testing';
 
 /**
- * Writes a generated directory as LDIF, suffix entry first, for slapadd (deploy/ci/start-bigldap.sh).
- * Usage: node dist/bench/generate-directory.js <suffix> <users> <groups> <out.ldif>
+ * Writes a generated directory as LDIF, suffix entry first, for slapadd (deploy/ci/start-bigldap.sh). The suffix
+ * entry's description names the size, so the script can tell whether a running server already holds it.
+ * Usage: node dist/bench/generate-directory.js <users> <groups> <out.ldif>
  */
 export const BIG = { suffix: 'dc=bigcorp,dc=test', prefix: 'bc-', depth: 5, regions: 8, teamsPerRegion: 5, password: 'herald' };
 
@@ -15,7 +16,7 @@ if (require.main === module) {
   const [users, groups, out] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
   if (!users || !groups || !out) throw new Error('usage: generate-directory.js <users> <groups> <out.ldif>');
   const dir = bigDirectory(users, groups);
-  const head = `dn: ${BIG.suffix}\nobjectClass: dcObject\nobjectClass: organization\ndc: bigcorp\no: BigCorp\n\n`;
+  const head = `dn: ${BIG.suffix}\nobjectClass: dcObject\nobjectClass: organization\ndc: bigcorp\no: BigCorp\ndescription: ${users} users, ${groups} groups\n\n`;
   writeFileSync(out, head + toLdif(dir));
   process.stdout.write(`${dir.entries.length + 1} entries → ${out}\n`);
 }
