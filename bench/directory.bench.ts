@@ -84,6 +84,14 @@ async function main(): Promise<void> {
     const p50 = latencies[10];
     const p95 = latencies[18];
 
+    const searches: number[] = [];
+    for (const q of ['bc-u9999', 'user 4242', 'zoë', 'bc-g1', 'region-3', 'nobody-here', 'bc-u1', '*', 'u', 'team']) {
+      t = performance.now();
+      await request(herald.url).get('/api/directory/search').query({ q, limit: 20 }).set('authorization', `Bearer ${token}`).expect(200);
+      searches.push(performance.now() - t);
+    }
+    searches.sort((a, b) => a - b);
+
     const status = snapshots.syncStatus();
     const rows: [string, string, string][] = [
       ['directory', `${status.counts?.users} enabled users (${users} generated), ${status.counts?.groups} groups, ${status.counts?.ous} OUs`, ''],
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
       ['resolve all-staff except a nested group (cold)', ms(resolveColdMs), `${first.userIds.length} users; target < 1000 ms`],
       ['same, warm (group closures cached)', ms(resolveWarmMs), ''],
       ['preview p50 / p95 (HTTP, 20 runs)', `${ms(p50)} / ${ms(p95)}`, 'target < 300 ms'],
+      ['picker search p50 / max (HTTP, 10 queries)', `${ms(searches[5])} / ${ms(searches[9])}`, ''],
       ['heap used: before boot → after sync', `${mb(heapBefore)} → ${mb(heapAfter)}`, `target < 500 MB${global.gc ? '' : ' (run with --expose-gc for exact figures)'}`],
     ];
     for (const [k, v, note] of rows) process.stdout.write(`${k.padEnd(50)} ${v.padEnd(22)} ${note}\n`);
