@@ -153,6 +153,14 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     for (const literal of ['(uid=\\2a)', '(cn=\\28*)', '(uid=*\\29\\28uid=*)', '(uid=\\5c)', '(uid=\\00)']) {
       assert.equal((await preview({ filter: literal })).body.count, 0, literal);
     }
+    // OU and group names are looked up in the snapshot, never spliced into a filter: specials are just unknown names
+    for (const ou of [`*,${BASE}`, `ou=region-1)(uid=*,${BASE}`, `ou=region-1\\,${BASE}`, `ou=*`]) {
+      const res = await preview({ ous: [ou] });
+      assert.equal(res.status, 422, ou);
+      assert.equal(res.body.field, 'audience.ous');
+    }
+    const groups = (await preview({ groups: ['*', `${p}-g1*`, `${p}-g1)(cn=*`] })).body;
+    assert.deepEqual([groups.count, groups.unknownGroups.length], [0, 3]);
     // a filter for everything still stays inside the user filter, base and enabled accounts
     assert.equal((await preview({ filter: '(objectClass=*)' }, 1)).body.count, enabled().size);
   });
