@@ -86,6 +86,10 @@ export class MongoStore implements Store {
     await this.conn.dropDatabase();
   }
 
+  async ping(): Promise<void> {
+    await this.conn.db!.command({ ping: 1 });
+  }
+
   async close(): Promise<void> {
     await this.conn.close();
   }

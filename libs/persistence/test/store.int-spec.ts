@@ -78,6 +78,10 @@ for (const [name, open] of STORES) {
       await opened?.dispose();
     });
 
+    test('ping resolves while the database answers (readiness)', async () => {
+      await opened.store.ping();
+    });
+
     test('insertNew is idempotent: a second insert of the same _id returns 0 and does not overwrite', async () => {
       const c = await fresh();
       assert.equal(await c.insertNew([]), 0, 'nothing to insert');

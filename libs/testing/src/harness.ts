@@ -6,6 +6,9 @@ import { SERVICE_NAMES, ServiceName } from '@herald/config';
 import { repoRoot, servers, uniqueName } from './servers';
 import { Router } from './herald-client';
 
+/** The scrape token test processes run with (GET /metrics needs it). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+
 /** A running Herald, however it was started, as a test sees it. */
 export interface Harness {
   route: Router;
@@ -86,7 +89,7 @@ export async function startProcess(name: ServiceName | 'single-node', env: Recor
   if (name !== 'single-node' && !SERVICE_NAMES.includes(name)) throw new Error(`unknown service ${name}`);
   const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'src', 'main.js')], {
     cwd: repoRoot(),
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', METRICS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
