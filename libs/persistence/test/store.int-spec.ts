@@ -185,6 +185,15 @@ for (const [name, open] of STORES) {
       assert.equal(await c.count({ rank: { $gte: 0 } }), 5, 'a missing field matches no comparison');
     });
 
+    test('updateWhere with hundreds of matching updates completes (FerretDB v1 deadlocked at 100 per command)', async () => {
+      const c = await fresh();
+      const docs = Array.from({ length: 300 }, (_, i) => ({ _id: `d${String(i).padStart(3, '0')}`, rank: 0 }));
+      await c.insertNew(docs);
+      const n = await c.updateWhere(docs.map((d) => ({ filter: { _id: d._id, rank: { $lt: 1 } }, set: { rank: 1 } })));
+      assert.equal(n, 300);
+      assert.equal(await c.count({ rank: 1 }), 300);
+    });
+
     test('updateWhere applies every update in order and returns how many documents changed', async () => {
       const c = await fresh();
       await c.insertNew([{ _id: 'a', rank: 0 }, { _id: 'b', rank: 0 }, { _id: 'c', rank: 5 }]);
