@@ -15,7 +15,7 @@ export interface HeraldClientOptions {
   getToken: () => string | undefined | Promise<string | undefined>;
   /**
    * Token refresh hook: called when the gateway refuses the token (expired, revoked). Return a new token to retry at
-   * once, or undefined to give up (status `unauthorized`, e.g. the web client shows its sign-in form again).
+   * once (it is used for every later connection too, until the hook gives another), or undefined to give up (status `unauthorized`, e.g. the web client shows its sign-in form again).
    */
   refreshToken?: () => Promise<string | undefined>;
   storage: KeyValueStorage;
@@ -61,6 +61,8 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private running = false;
   private refreshedOnce = false;
+  /** The last token the refresh hook gave; preferred over getToken() from then on. */
+  private refreshedToken?: string;
   private currentStatus: ConnectionStatus = 'stopped';
 
   constructor(private readonly opts: HeraldClientOptions) {
@@ -128,7 +130,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     this.setStatus('connecting');
     let token: string | undefined;
     try {
-      token = await this.opts.getToken();
+      token = this.refreshedToken ?? (await this.opts.getToken());
     } catch {
       token = undefined;
     }
@@ -163,6 +165,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     const fresh = !this.refreshedOnce && this.opts.refreshToken ? await this.opts.refreshToken().catch(() => undefined) : undefined;
     if (!fresh) return this.unauthorized(err.message);
     this.refreshedOnce = true;
+    this.refreshedToken = fresh;
     void this.connect();
   }
 
