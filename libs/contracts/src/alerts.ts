@@ -24,6 +24,8 @@ export type Audience = z.infer<typeof AudienceSchema>;
 export const PRESENTATIONS = ['popup', 'ticker', 'fullscreen'] as const;
 export const PresentationSchema = z.enum(PRESENTATIONS);
 export type Presentation = z.infer<typeof PresentationSchema>;
+/** Severities that may take over the whole screen (mirrored in libs/client-sdk/src/presentation.ts). */
+export const FULLSCREEN_SEVERITIES: readonly Severity[] = ['critical'];
 
 /** What a recipient's screen shows. `body` is sanitised HTML by the time it leaves the composer. */
 export const AlertContentSchema = z.object({
