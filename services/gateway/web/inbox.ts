@@ -5,12 +5,12 @@ import type { Strings } from './i18n';
 const STATE_KEY: Record<LocalState, keyof Strings> = { received: 'stateReceived', displayed: 'stateDisplayed', acknowledged: 'stateAcknowledged', recalled: 'stateRecalled' };
 
 /** The list of recent alerts with what happened to each; unacknowledged ones can be acknowledged from here. */
-export function renderInbox(s: Strings, entries: SeenEntry[], acknowledge: (occurrenceId: string) => void, lang: string): void {
+export function renderInbox(s: Strings, entries: SeenEntry[], acknowledge: (occurrenceId: string) => void, locale: string): void {
   const list = byId('inbox-list');
   const items = entries.map((e) => {
     const li = el('li', `entry ${e.state}`);
     li.dataset.occurrence = e.occurrenceId;
-    const when = new Date(e.alert!.sentAt).toLocaleString(lang);
+    const when = new Date(e.alert!.sentAt).toLocaleString(locale);
     li.append(el('strong', undefined, e.alert!.title), el('span', 'meta', ` ${when} · `), el('span', 'state', s[STATE_KEY[e.state]]));
     if (e.state === 'received' || e.state === 'displayed') {
       const ack = el('button', 'ack small', s.acknowledge);

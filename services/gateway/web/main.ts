@@ -51,7 +51,7 @@ function start(session: Session): void {
     hello: { kind: 'web', version: '1' },
   });
   client = c;
-  const refreshInbox = () => renderInbox(s, c.inbox(), acknowledge, lang);
+  const refreshInbox = () => renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
   const acknowledge = (occurrenceId: string) => {
     c.acknowledge(occurrenceId);
     views.remove(occurrenceId);

@@ -8,7 +8,7 @@ const ALLOWED_TAGS = new Set(['P', 'BR', 'B', 'STRONG', 'I', 'EM', 'U', 'S', 'UL
 /** Dropped with everything inside them: their text is code or markup, not content. */
 const DROPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'IFRAME', 'FRAME', 'FRAMESET', 'OBJECT', 'EMBED', 'NOSCRIPT', 'NOEMBED', 'NOFRAMES', 'XMP', 'SVG', 'MATH', 'TEXTAREA', 'SELECT', 'OPTION', 'TITLE', 'HEAD', 'META', 'LINK', 'BASE', 'FORM', 'INPUT', 'BUTTON', 'AUDIO', 'VIDEO', 'SOURCE', 'CANVAS', 'APPLET', 'PARAM', 'PLAINTEXT']);
 const LINK_SCHEMES = /^(https?:|mailto:)/i;
-const IMAGE_SCHEMES = /^(https?:|data:image\/(png|gif|jpeg|webp);base64,)/i;
+const IMAGE_SCHEMES = /^(https:|data:image\/(png|gif|jpeg|webp);base64,)/i;
 
 /** Strips whitespace and control characters browsers ignore inside a URL scheme ("java\tscript:" is javascript:). */
 function normalisedUrl(value: string): string {
