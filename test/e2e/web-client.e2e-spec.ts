@@ -140,6 +140,65 @@ describe('web client in Chromium', () => {
     assert.equal(await alice.locator('#inbox-list li .state:text-is("acknowledged")').count(), 4);
   });
 
+  test('a system notification is raised while the tab is hidden, not while it is visible; text is readable', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['notifications'], { origin: h.gatewayUrl });
+    // Headless tabs are never hidden and have no notification centre: the page's visibility is steered by a flag,
+    // and Notification is wrapped to record what the page asked the OS to show.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __hidden: boolean; __notified: string[] };
+      w.__hidden = false;
+      w.__notified = [];
+      Object.defineProperty(Document.prototype, 'visibilityState', { get: () => (w.__hidden ? 'hidden' : 'visible') });
+      const Real = window.Notification;
+      class Recorded extends Real {
+        constructor(title: string, opts?: NotificationOptions) {
+          super(title, opts);
+          w.__notified.push(`${title} | ${opts?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: Recorded });
+    });
+    const page = await context.newPage();
+    await page.goto(h.gatewayUrl);
+    await page.fill('#username', 'bob');
+    await page.fill('#password', DEMO.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status[data-status=connected]');
+    assert.equal(await page.isVisible('#notify'), false, 'no permission prompt once granted');
+
+    const toBob = (title: string) => newAlert({ title, body: '<p>Details <b>inside</b>.</p>', audience: { users: ['bob'], groups: [] } });
+    const seen = await sendAlert(h.route, admin, toBob('While looking'));
+    await page.locator(`#stack [data-occurrence="${seen.occurrenceId}"]`).waitFor();
+    await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+    const away = await sendAlert(h.route, admin, toBob('While away'));
+    await page.locator(`#stack [data-occurrence="${away.occurrenceId}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __notified: string[] }).__notified), ['While away | Details inside.']);
+
+    // WCAG AA: text at least 4.5:1 against its background, for the card, its button, the header and the inbox.
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const bg = (e: Element): string => {
+        for (let n: Element | null = e; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && !/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return c;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      return ['#stack .card h2', '#stack .card .body', '#stack .card button.ack', 'header strong', '#status', '#inbox-list li strong', '#inbox-list .meta'].map((sel) => {
+        const e = document.querySelector(sel)!;
+        const [a, b] = [lum(getComputedStyle(e).color), lum(bg(e))].sort((x, y) => y - x);
+        return [sel, Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10] as const;
+      });
+    });
+    for (const [sel, ratio] of ratios) assert.ok(ratio >= 4.5, `${sel}: contrast ${ratio}:1`);
+    await context.close();
+  });
+
   test('French browsers get French strings; the composer refuses full screen for a non-critical alert, naming the field', async () => {
     const erin = await signIn('erin', 'fr-FR');
     assert.equal(await erin.locator('html').getAttribute('lang'), 'fr');

@@ -31,7 +31,8 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: true, maxHttpBufferSize: 64 * 1024 });
+    // serveClient off: the web client bundles socket.io-client into /app.js, nothing needs the standalone script.
+    this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
     this.io.use(socketAuth(this.infra.tokens));
     this.io.on('connection', (socket: HeraldSocket) => void this.onConnection(socket));
   }
