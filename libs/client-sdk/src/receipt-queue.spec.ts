@@ -28,19 +28,39 @@ describe('ReceiptQueue', () => {
   });
 
   test('retries with back-off until the server confirms; drops what the server refuses as invalid', async () => {
-    const outcomes: SendOutcome[] = ['retry', 'retry', 'confirmed', 'rejected'];
-    const calls: string[] = [];
+    const calls: Record<string, number> = {};
     const q = new ReceiptQueue(new MemoryStorage(), fast);
     q.setSender(async (r) => {
-      calls.push(`${r.occurrenceId}/${r.state}`);
-      const o = outcomes.shift()!;
-      if (o === undefined) throw new Error('unexpected call');
-      return o;
+      calls[r.occurrenceId] = (calls[r.occurrenceId] ?? 0) + 1;
+      if (r.occurrenceId === 'bad') return 'rejected';
+      return calls[r.occurrenceId] < 3 ? 'retry' : 'confirmed';
     });
     q.add({ occurrenceId: 'a.1', state: 'displayed' });
     q.add({ occurrenceId: 'bad', state: 'displayed' });
     await settle();
-    assert.deepEqual(calls, ['a.1/displayed', 'a.1/displayed', 'a.1/displayed', 'bad/displayed']);
+    assert.deepEqual(calls, { 'a.1': 3, bad: 1 }, 'retried until confirmed; the refused one is not sent again');
+    assert.equal(q.pending.length, 0);
+    q.close();
+  });
+
+  test('a backlog drains in waves of at most `window` receipts in flight', async () => {
+    const storage = new MemoryStorage();
+    const offline = new ReceiptQueue(storage, fast);
+    for (let i = 0; i < 10; i++) offline.add({ occurrenceId: `a.${i}`, state: 'acknowledged' });
+    let inFlight = 0;
+    let most = 0;
+    const sent: string[] = [];
+    const q = new ReceiptQueue(storage, fast, Math.random, 4);
+    q.setSender(async (r) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((res) => setTimeout(res, 2));
+      inFlight--;
+      sent.push(r.occurrenceId);
+      return 'confirmed';
+    });
+    await settle();
+    assert.equal(most, 4);
+    assert.deepEqual(sent.sort(), Array.from({ length: 10 }, (_, i) => `a.${i}`).sort());
     assert.equal(q.pending.length, 0);
     q.close();
   });
