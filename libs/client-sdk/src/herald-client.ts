@@ -24,6 +24,8 @@ export interface HeraldClientOptions {
   backoff?: BackoffOptions;
   /** How long to wait for the server to confirm one receipt before retrying it. */
   receiptTimeoutMs?: number;
+  /** Receipts in flight at once when a backlog drains (default 64). */
+  receiptWindow?: number;
   random?: () => number;
   now?: () => Date;
 }
@@ -71,7 +73,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? (() => new Date());
     this.seen = new SeenStore(opts.storage);
-    this.receipts = new ReceiptQueue(opts.storage, this.backoff, this.random);
+    this.receipts = new ReceiptQueue(opts.storage, this.backoff, this.random, opts.receiptWindow);
   }
 
   get status(): ConnectionStatus {
