@@ -138,6 +138,12 @@ describe('web client in Chromium', () => {
     assert.equal(await alice.locator('#stack > *, #ticker > *').count(), 0);
     assert.equal(await alice.isVisible('#takeover'), false);
     assert.equal(await alice.locator('#inbox-list li .state:text-is("acknowledged")').count(), 4);
+
+    // The page as the desktop agent opens it for one alert: that entry is marked and focused.
+    await alice.goto(`${h.gatewayUrl}/#alert=${encodeURIComponent(newer.occurrenceId)}`);
+    const linked = alice.locator(`#inbox-list li.target[data-occurrence="${newer.occurrenceId}"]`);
+    await linked.waitFor();
+    assert.equal(await linked.evaluate((e) => e === document.activeElement), true);
   });
 
   test('a system notification is raised while the tab is hidden, not while it is visible; text is readable', async () => {

@@ -24,3 +24,19 @@ export function renderInbox(s: Strings, entries: SeenEntry[], acknowledge: (occu
   list.replaceChildren(...items);
   byId('inbox-empty').hidden = items.length > 0;
 }
+
+/**
+ * `#alert=<occurrenceId>` (how the desktop agent opens this page for one alert): that inbox entry is marked and
+ * focused, unless a full-screen alert holds the focus.
+ */
+export function focusLinkedAlert(hash: string): void {
+  const m = /^#alert=(.+)$/.exec(hash);
+  if (!m) return;
+  const id = decodeURIComponent(m[1]);
+  const li = Array.from(document.querySelectorAll<HTMLElement>('#inbox-list li')).find((e) => e.dataset.occurrence === id);
+  if (!li || li.classList.contains('target')) return;
+  li.classList.add('target');
+  li.tabIndex = -1;
+  li.scrollIntoView({ block: 'center' });
+  if (byId('takeover').hidden) li.focus();
+}

@@ -2,7 +2,7 @@ import { HeraldClient, ConnectionStatus } from '@herald/client-sdk';
 import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
 import { LANGUAGES, pickLanguage } from './i18n';
-import { renderInbox } from './inbox';
+import { focusLinkedAlert, renderInbox } from './inbox';
 import { forgetSession, loadSession, Session, signIn, userStorage } from './session';
 import { AlertViews } from './views';
 
@@ -51,7 +51,11 @@ function start(session: Session): void {
     hello: { kind: 'web', version: '1' },
   });
   client = c;
-  const refreshInbox = () => renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
+  const refreshInbox = () => {
+    renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
+    focusLinkedAlert(location.hash);
+  };
+  window.onhashchange = refreshInbox; // assignment, not addEventListener: one handler across sign-ins
   const acknowledge = (occurrenceId: string) => {
     c.acknowledge(occurrenceId);
     views.remove(occurrenceId);
