@@ -24,10 +24,17 @@ export function machineHello(): ClientHello {
   return { kind: 'agent', version: AGENT_VERSION, hostname: hostname().slice(0, 253), addresses };
 }
 
-/** Signs in with directory credentials and returns a token. */
+/** The directory said no (wrong or disabled account): retrying will not help. */
+export class SignInRefused extends Error {}
+
+/**
+ * Signs in with directory credentials and returns a token. Throws SignInRefused for refused credentials, any other
+ * error (network down, directory unavailable: 5xx) when trying again later may work.
+ */
 export async function signIn(url: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), signal: AbortSignal.timeout(15_000) });
   const body = (await res.json().catch(() => ({}))) as { token?: string; message?: string };
+  if (res.status >= 400 && res.status < 500) throw new SignInRefused(`sign-in refused: ${body.message ?? res.status}`);
   if (!res.ok || !body.token) throw new Error(`sign-in failed: ${body.message ?? res.status}`);
   return body.token;
 }
@@ -82,6 +89,7 @@ export class HeraldAgent {
     return `${this.config.url}/#alert=${encodeURIComponent(occurrenceId)}`;
   }
 
+  /** A fresh token; undefined when the credentials are refused; throws (retried by the client) when unreachable. */
   private async login(): Promise<string | undefined> {
     if (!this.config.username || !this.config.password) return undefined;
     try {
@@ -89,7 +97,8 @@ export class HeraldAgent {
       return this.token;
     } catch (err) {
       this.log('warn', 'sign-in failed', { error: (err as Error).message });
-      return undefined;
+      if (err instanceof SignInRefused) return undefined;
+      throw err;
     }
   }
 

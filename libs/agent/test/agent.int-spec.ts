@@ -75,7 +75,10 @@ describe('herald-agent against a running Herald', () => {
     assert.deepEqual(two.desk.opened, []);
   });
 
-  test('the command line refuses a bad configuration, naming the setting', async () => {
+  test('refused credentials stop the agent instead of retrying forever; the command line names a bad setting', async () => {
+    const wrong = agent({ HERALD_USERNAME: 'bob', HERALD_PASSWORD: 'not-the-password', HERALD_AGENT_STATE: join(dir, 'other.json') });
+    await eventually(() => wrong.a.status === 'unauthorized', 10_000, 'the agent to give up');
+
     const cli = join(repoRoot(), 'dist', 'libs', 'agent', 'src', 'cli.js');
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {

@@ -11,11 +11,15 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'offline' | 'unautho
 export interface HeraldClientOptions {
   /** Gateway base URL; '' in the browser means the page's own origin. */
   url: string;
-  /** Called before every connection attempt, so a renewed token is picked up on reconnect. */
+  /**
+   * Called before every connection attempt, so a renewed token is picked up on reconnect. Resolve undefined when
+   * there is no way to get one (status `unauthorized`); throw when it failed for now (retried with back-off).
+   */
   getToken: () => string | undefined | Promise<string | undefined>;
   /**
    * Token refresh hook: called when the gateway refuses the token (expired, revoked). Return a new token to retry at
-   * once (it is used for every later connection too, until the hook gives another), or undefined to give up (status `unauthorized`, e.g. the web client shows its sign-in form again).
+   * once (it is used for every later connection too, until the hook gives another), throw when the issuer cannot be
+   * reached (retried with back-off), or resolve undefined to give up (status `unauthorized`, e.g. the web client shows its sign-in form again).
    */
   refreshToken?: () => Promise<string | undefined>;
   storage: KeyValueStorage;
@@ -133,8 +137,10 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     let token: string | undefined;
     try {
       token = this.refreshedToken ?? (await this.opts.getToken());
-    } catch {
-      token = undefined;
+    } catch (err) {
+      // Could not get a token right now (directory or network down at boot): transient, try again later.
+      if (this.running) this.scheduleRetry((err as Error).message);
+      return;
     }
     if (!this.running) return;
     if (!token) return this.unauthorized('no token');
@@ -163,8 +169,17 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     socket.removeAllListeners();
     socket.disconnect();
     if (!AUTH_ERRORS.test(err.message)) return this.retry(socket);
-    // Refused token: try the refresh hook once per failure streak, then give up until started again.
-    const fresh = !this.refreshedOnce && this.opts.refreshToken ? await this.opts.refreshToken().catch(() => undefined) : undefined;
+    // Refused token: try the refresh hook once per failure streak, then give up until started again. A hook that
+    // throws could not reach its issuer: that is transient, so back off and try again.
+    let fresh: string | undefined;
+    if (!this.refreshedOnce && this.opts.refreshToken) {
+      try {
+        fresh = await this.opts.refreshToken();
+      } catch (e) {
+        this.socket = undefined;
+        return this.scheduleRetry((e as Error).message);
+      }
+    }
     if (!fresh) return this.unauthorized(err.message);
     this.refreshedOnce = true;
     this.refreshedToken = fresh;
@@ -179,11 +194,16 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
 
   private retry(socket: Socket): void {
     if (socket !== this.socket || !this.running) return;
-    this.receipts.setSender(undefined);
     this.socket = undefined;
     socket.removeAllListeners();
     socket.disconnect();
-    this.setStatus('offline');
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(detail?: string): void {
+    if (!this.running) return;
+    this.receipts.setSender(undefined);
+    this.setStatus('offline', detail);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), backoffDelay(this.attempt++, this.backoff, this.random));
   }

@@ -100,6 +100,13 @@ describe('HeraldClient against a running gateway', () => {
     await eventually(async () => (await deliveriesOf(h.route, admin, live.id))[0].state === 'acknowledged', 5_000, 'acknowledged');
     one.c.stop();
 
+    // No token for now (the issuer is unreachable): retried with back-off, then connected.
+    let failures = 0;
+    const later = client({ storage: new MemoryStorage(), getToken: () => (failures++ < 2 ? Promise.reject(new Error('directory unavailable')) : aliceToken) });
+    await eventually(() => later.c.status === 'connected', 5_000, 'connected once a token could be had');
+    assert.deepEqual(later.statuses.slice(0, 4), ['connecting', 'offline', 'connecting', 'offline']);
+    later.c.stop();
+
     const refused = client({ storage: new MemoryStorage(), getToken: () => 'forged' });
     await eventually(() => refused.c.status === 'unauthorized', 5_000, 'gives up without a refresh hook');
   });
