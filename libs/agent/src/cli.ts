@@ -18,10 +18,11 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
+  const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
   const agent = new HeraldAgent(config, {
-    notifier: nodeNotifier,
+    notifier: nodeNotifier((err) => log('warn', 'desktop notification failed', { error: err.message })),
     opener: systemOpener,
-    log: (level, msg, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`),
+    log,
   });
   agent.start();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -24,13 +24,17 @@ export interface Opener {
  * node-notifier: ships its helpers inside the npm package (terminal-notifier on macOS, SnoreToast on Windows) and
  * uses notify-send (libnotify) on Linux. Critical alerts stay on screen until dismissed where the OS allows it.
  */
-export const nodeNotifier: Notifier = {
-  notify(n, onClick) {
-    notifier.notify({ title: n.title, message: n.message || ' ', wait: true, sound: n.severity !== 'info', timeout: n.severity === 'critical' ? false : 10 } as notifier.Notification, (err, response) => {
-      if (!err && /activate|click/i.test(String(response))) onClick();
-    });
-  },
-};
+export function nodeNotifier(onError: (err: Error) => void): Notifier {
+  return {
+    notify(n, onClick) {
+      notifier.notify({ title: n.title, message: n.message || ' ', wait: true, sound: n.severity !== 'info', timeout: n.severity === 'critical' ? false : 10 } as notifier.Notification, (err, response) => {
+        // e.g. no notify-send or no notification daemon in this session: worth a log line, not a crash.
+        if (err) return onError(err);
+        if (/activate|click/i.test(String(response))) onClick();
+      });
+    },
+  };
+}
 
 /** xdg-open / open / start, detached, so the agent never waits for the browser. */
 export const systemOpener: Opener = {
