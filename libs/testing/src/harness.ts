@@ -16,6 +16,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Distributed mode can also start more instances of a service (a second gateway), stopped with the rest. */
+export interface DistributedHarness extends Harness {
+  startAnother(name: ServiceName): Promise<Proc>;
+}
+
 /** Which service owns which API prefix (the ingress table of docs/deployment.md). */
 export const ROUTE_OWNERS: [string, ServiceName][] = [
   ['/api/auth', 'composer'],
@@ -41,7 +46,7 @@ export async function startSingleNode(extraEnv: Record<string, string> = {}): Pr
 }
 
 /** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
-export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<Harness> {
+export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<DistributedHarness> {
   const ns = uniqueName('t');
   const env = {
     HERALD_BUS: 'rabbitmq',
@@ -60,6 +65,7 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
     ...extraEnv,
   };
   const procs = new Map<ServiceName, Proc>();
+  const extra: Proc[] = [];
   try {
     // Consumers first, so their queues exist before anyone publishes.
     for (const svc of ['directory', 'delivery', 'audit', 'scheduler', 'gateway', 'composer'] as const) procs.set(svc, await startProcess(svc, env));
@@ -71,13 +77,18 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
   return {
     route: (path) => procs.get(owner(path))!.url,
     gatewayUrl: procs.get('gateway')!.url,
+    startAnother: async (name) => {
+      const p = await startProcess(name, env);
+      extra.push(p);
+      return p;
+    },
     close: async () => {
-      await Promise.all([...procs.values()].map((p) => p.stop()));
+      await Promise.all([...procs.values(), ...extra].map((p) => p.stop()));
     },
   };
 }
 
-interface Proc {
+export interface Proc {
   url: string;
   child: ChildProcess;
   output: () => string;

@@ -2,3 +2,5 @@ export * from './servers';
 export * from './factories';
 export * from './herald-client';
 export * from './harness';
+export * from './tcp-switch';
+export * from './browser';
