@@ -2,7 +2,7 @@
 # A second, throw-away OpenLDAP for scale tests on ldap://127.0.0.1:3891, suffix dc=bigcorp,dc=test
 # (rootdn cn=admin,dc=bigcorp,dc=test / admin), loaded OFFLINE with slapadd from a generated directory:
 #   bash deploy/ci/start-bigldap.sh [users=100000] [groups=2000]
-# Needs `npm run build` (the generator is dist/bench/generate-directory.js). Own state under .ci-state/bigldap;
+# Needs `npm run build` (the generator is dist/test/bench/generate-directory.js). Own state under .ci-state/bigldap;
 # never touches the :3890 instance. Idempotent: a server on the port already holding this size (the suffix entry's
 # description says so) is used as it is, whichever checkout started it.
 set -euo pipefail
@@ -59,7 +59,7 @@ access to * by * read
 CONF
 
 start=$(date +%s%N)
-node "$REPO/dist/bench/generate-directory.js" "$USERS" "$GROUPS_N" "$DIR/directory.ldif"
+node "$REPO/dist/test/bench/generate-directory.js" "$USERS" "$GROUPS_N" "$DIR/directory.ldif"
 generated=$(date +%s%N)
 quiet slaptest -Q -u -f "$DIR/slapd.conf"
 quiet slapadd -q -f "$DIR/slapd.conf" -l "$DIR/directory.ldif"

@@ -3,3 +3,5 @@ export * from './factories';
 export * from './herald-client';
 export * from './harness';
 export * from './directory-generator';
+export * from './tcp-switch';
+export * from './browser';

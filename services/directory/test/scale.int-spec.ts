@@ -10,7 +10,7 @@ import { ResolveAudience } from '@herald/contracts';
 import { bootHerald, createInfra, Infra, RunningHerald } from '@herald/runtime';
 import { DISABLED_FILTER, expectedGroupMembers, GeneratedDirectory, repoRoot } from '@herald/testing';
 import { directoryService } from '../src/directory.module';
-import { BIG, bigDirectory } from '../../../bench/generate-directory';
+import { BIG, bigDirectory } from '../../../test/bench/generate-directory';
 
 /**
  * The full-size proof: 100,000 users and 2,000 groups up to 5 levels deep (with a cycle, OUs and disabled accounts)

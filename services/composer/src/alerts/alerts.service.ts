@@ -28,6 +28,7 @@ export class AlertsService {
       title: req.title,
       body: sanitizeAlertBody(req.body),
       severity: req.severity,
+      presentation: req.presentation,
       audience: req.audience,
       status: 'draft',
       createdBy: p.userId,
@@ -64,7 +65,7 @@ export class AlertsService {
     if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
     const occurrenceId = `${id}.1`;
     const correlationId = randomUUID();
-    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: { title: alert.title, body: alert.body, severity: alert.severity }, audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
+    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: { title: alert.title, body: alert.body, severity: alert.severity, presentation: alert.presentation ?? 'popup' }, audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
     await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
     await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);
     return view((await this.repo.get(id))!);

@@ -92,7 +92,7 @@ export class DeliveryRepository {
     const occ = new Map((await this.occurrences.find({ _id: { $in: open.map((d) => d.occurrenceId) } })).map((o) => [o._id, o]));
     return open.flatMap((d) => {
       const o = occ.get(d.occurrenceId);
-      return o ? [{ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, sentAt: o.sentAt, validUntil: o.validUntil }] : [];
+      return o ? [{ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, presentation: o.presentation ?? 'popup', sentAt: o.sentAt, validUntil: o.validUntil }] : [];
     });
   }
 }

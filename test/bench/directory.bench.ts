@@ -9,8 +9,8 @@ import { loadEnv } from '@herald/config';
 import { ResolveAudience } from '@herald/contracts';
 import { bootHerald, createInfra } from '@herald/runtime';
 import { DISABLED_FILTER, expectedGroupMembers, repoRoot } from '@herald/testing';
-import { directoryService } from '../services/directory/src/directory.module';
-import { SnapshotService } from '../services/directory/src/snapshot/snapshot.service';
+import { directoryService } from '../../services/directory/src/directory.module';
+import { SnapshotService } from '../../services/directory/src/snapshot/snapshot.service';
 import { BIG, bigDirectory } from './generate-directory';
 
 /**

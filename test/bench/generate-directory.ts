@@ -4,7 +4,7 @@ import { generateDirectory, toLdif } from '@herald/testing';
 /**
  * Writes a generated directory as LDIF, suffix entry first, for slapadd (deploy/ci/start-bigldap.sh). The suffix
  * entry's description names the size, so the script can tell whether a running server already holds it.
- * Usage: node dist/bench/generate-directory.js <users> <groups> <out.ldif>
+ * Usage: node dist/test/bench/generate-directory.js <users> <groups> <out.ldif>
  */
 export const BIG = { suffix: 'dc=bigcorp,dc=test', prefix: 'bc-', depth: 5, regions: 8, teamsPerRegion: 5, password: 'herald' };
 
