@@ -82,6 +82,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'error',
+        METRICS_TOKEN: 'metrics-token-for-the-test',
       });
     infra = await createInfra(env, 'aud-test');
     await infra.bus.consume(AuditRecorded, async (m) => void audit.push(...m.entries));
@@ -250,7 +251,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     await snapshots.sync();
     const status = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${admin}`).expect(200)).body;
     assert.ok(status.lastError?.message, 'the failed sync is reported');
-    const metrics = (await request(herald.url).get('/metrics').expect(200)).text;
+    const metrics = (await request(herald.url).get('/metrics').set('authorization', 'Bearer metrics-token-for-the-test').expect(200)).text;
     assert.match(metrics, /herald_directory_syncs_total\{kind="full",outcome="failed"\} [1-9]/);
     assert.match(metrics, /herald_directory_snapshot_entries\{type="users"\} [1-9]\d*/, 'the last good snapshot is still counted');
     assert.equal((await preview({ groups: [target] }, 1).expect(200)).body.count, before);
