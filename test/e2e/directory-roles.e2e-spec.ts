@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { DEMO, eventually, Harness, login, newAlert, Recipient, startSingleNode } from '@herald/testing';
+import { DEMO, eventually, Harness, launchChromium, login, newAlert, Recipient, sendAlert, startSingleNode } from '@herald/testing';
 
 /**
  * The demo as a user meets it (`npm start`): roles from the demo directory's groups, an author confined to
@@ -66,5 +66,31 @@ describe('directory, audiences and roles — single-node demo', () => {
     assert.deepEqual(second.user.roles, ['admin', 'recipient']);
     await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${second.token}`).send(newAlert()).expect(201);
     await api('/api/auth/refresh').post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
+  });
+
+  test('the web client trades a refused access token for a new one with its refresh token, and keeps working', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(h.gatewayUrl);
+      await page.fill('#username', 'alice');
+      await page.fill('#password', DEMO.password);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#status[data-status=connected]');
+      const before = await page.evaluate(() => JSON.parse(localStorage.getItem('herald.session')!) as { token: string; refreshToken: string });
+      assert.ok(before.refreshToken, 'the session keeps a refresh token');
+      // what an expired access token looks like to the gateway: refused at the socket handshake
+      await page.evaluate(() => localStorage.setItem('herald.session', JSON.stringify({ ...JSON.parse(localStorage.getItem('herald.session')!), token: 'expired.access.token' })));
+      await page.reload();
+      await page.waitForSelector('#status[data-status=connected]');
+      const after = await page.evaluate(() => JSON.parse(localStorage.getItem('herald.session')!) as { token: string; refreshToken: string });
+      assert.notEqual(after.token, 'expired.access.token');
+      assert.notEqual(after.refreshToken, before.refreshToken, 'the refresh token rotated');
+      const admin = await login(h.route, DEMO.admin);
+      const sent = await sendAlert(h.route, admin, newAlert({ title: 'After refresh', audience: { users: ['alice'], groups: [] } }));
+      await page.locator(`[data-occurrence="${sent.occurrenceId}"]`).first().waitFor();
+    } finally {
+      await browser.close();
+    }
   });
 });

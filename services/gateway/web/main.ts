@@ -3,7 +3,7 @@ import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
 import { LANGUAGES, pickLanguage } from './i18n';
 import { focusLinkedAlert, renderInbox } from './inbox';
-import { forgetSession, loadSession, Session, signIn, userStorage } from './session';
+import { forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
 import { AlertViews } from './views';
 
 /** The recipient web client: sign-in, then alerts from the SDK shown in their presentation, inbox, receipts. */
@@ -45,8 +45,12 @@ function start(session: Session): void {
   const c = new HeraldClient({
     url: '',
     getToken: () => session.token,
-    // No refresh endpoint yet: an expired token sends the user back to the sign-in form (session kept otherwise).
-    refreshToken: async () => undefined,
+    // A refused (expired) access token is traded for a new one; only a spent or revoked session signs the user out.
+    refreshToken: async () => {
+      const next = await refreshSession(session);
+      if (next) session = next;
+      return next?.token;
+    },
     storage: userStorage(session.username),
     hello: { kind: 'web', version: '1' },
   });

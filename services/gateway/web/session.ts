@@ -1,8 +1,26 @@
-/** The signed-in session, remembered in localStorage until the token expires or the user signs out. */
+/**
+ * The signed-in session, remembered in localStorage until the refresh token expires or the user signs out. The
+ * access token is short-lived (15 min by default); the refresh token trades it for a new one.
+ */
 export interface Session {
   token: string;
   username: string;
   expiresAt: number;
+  refreshToken?: string;
+}
+
+interface TokenReply {
+  token?: string;
+  expiresIn?: number;
+  refreshToken?: string;
+  refreshExpiresIn?: number;
+  message?: string;
+}
+
+function remember(username: string, data: TokenReply): Session {
+  const session: Session = { token: data.token!, username, refreshToken: data.refreshToken, expiresAt: Date.now() + (data.refreshExpiresIn ?? data.expiresIn ?? 3_600) * 1_000 };
+  localStorage.setItem(KEY, JSON.stringify(session));
+  return session;
 }
 
 const KEY = 'herald.session';
@@ -25,11 +43,17 @@ export function forgetSession(): void {
 /** Signs in with directory credentials; resolves to the session or rejects with the server's message. */
 export async function signIn(username: string, password: string, fallbackError: string): Promise<Session> {
   const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const data = (await res.json().catch(() => ({}))) as { token?: string; expiresIn?: number; message?: string };
+  const data = (await res.json().catch(() => ({}))) as TokenReply;
   if (!res.ok || !data.token) throw new Error(data.message || fallbackError);
-  const session: Session = { token: data.token, username, expiresAt: Date.now() + (data.expiresIn ?? 3_600) * 1_000 };
-  localStorage.setItem(KEY, JSON.stringify(session));
-  return session;
+  return remember(username, data);
+}
+
+/** Trades the refresh token for a new session (roles re-read by the server); undefined when the session is over. */
+export async function refreshSession(session: Session): Promise<Session | undefined> {
+  if (!session.refreshToken) return undefined;
+  const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: session.refreshToken }) }).catch(() => undefined);
+  const data = res?.ok ? ((await res.json().catch(() => ({}))) as TokenReply) : {};
+  return data.token ? remember(session.username, data) : undefined;
 }
 
 /** The SDK's storage for one user: keys are prefixed, so two people sharing a browser never share a seen-set. */
