@@ -15,6 +15,13 @@ export type ReceiptAck = (reply: { ok: true } | { ok: false; error: string }) =>
 /** Events the gateway emits to clients. */
 export interface ServerToClientEvents {
   alert: (alert: ClientAlert) => void;
+  /** Take this occurrence off the screen now: recalled by an admin, or its validity window closed. */
+  'alert:recall': (recall: AlertRecall) => void;
+}
+
+export interface AlertRecall {
+  occurrenceId: string;
+  alertId: string;
 }
 
 /** Events clients emit to the gateway. */
