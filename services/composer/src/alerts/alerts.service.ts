@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, DeliveryView, DispatchRequested, ListDeliveries, NotFoundError, ResolveAudience, UnprocessableError, ValidationError } from '@herald/contracts';
+import { CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
-import { CreateAlertRequest } from './alert.dto';
+import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 
-export type AlertView = Omit<AlertDoc, '_id'> & { id: string };
+export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
 const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
 
 @Injectable()
@@ -48,10 +48,11 @@ export class AlertsService {
    * Sends now. The dispatch is published before the alert is marked sent: if the process dies in between, a
    * retry publishes the same occurrence id again, which delivery treats idempotently — nothing is lost or doubled.
    */
-  async send(p: Principal, id: string): Promise<AlertView> {
+  async send(p: Principal, id: string, options: SendOptions = {}): Promise<AlertView> {
     requireRole(p, 'admin', 'sending an alert');
     const alert = await this.find(id);
-    if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already sent at ${alert.sentAt}`);
+    if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already ${alert.status === 'scheduled' ? 'scheduled' : 'sent'}`);
+    if (Object.keys(options).length) return this.schedule(p, alert, options);
     const now = this.infra.clock.now();
     const validUntil = alert.validUntil ?? new Date(now.getTime() + this.infra.env.ALERT_DEFAULT_VALIDITY_HOURS * 3_600_000).toISOString();
     if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
@@ -63,12 +64,43 @@ export class AlertsService {
     return view((await this.repo.get(id))!);
   }
 
+  /**
+   * Hands the alert to the scheduler with its timing; the scheduler validates it (400 naming the field) and fires
+   * each occurrence. The alert's `validUntil` applies unless the options give a window.
+   */
+  private async schedule(p: Principal, alert: AlertDoc, options: SendOptions): Promise<AlertView> {
+    const spec: SendOptions = { ...options, ...(alert.validUntil && !options.validUntil && !options.validFor ? { validUntil: alert.validUntil } : {}) };
+    const correlationId = randomUUID();
+    const content = { title: alert.title, body: alert.body, severity: alert.severity };
+    const schedule = await this.infra.bus.request(CreateSchedule, { alertId: alert._id, content, audience: alert.audience, spec, requestedBy: p.userId }, { correlationId });
+    await this.repo.markScheduled(alert._id, this.infra.clock.now().toISOString());
+    await this.audit.record([{ id: `${alert._id}:scheduled`, actor: p.userId, action: 'alert.scheduled', subject: `alert:${alert._id}`, alertId: alert._id, correlationId, details: { spec } }], correlationId);
+    return { ...view((await this.repo.get(alert._id))!), schedule };
+  }
+
+  /**
+   * Takes an alert off every screen: no more firings or reminders (scheduler), open deliveries become `recalled`
+   * and connected clients get `alert:recall` (delivery → gateways). Repeating it is harmless.
+   */
+  async recall(p: Principal, id: string): Promise<AlertView> {
+    requireRole(p, 'admin', 'recalling an alert');
+    const alert = await this.find(id);
+    if (alert.status === 'draft') throw new ConflictError(`alert ${id} was never sent`);
+    const correlationId = randomUUID();
+    if (alert.status === 'scheduled') await this.infra.bus.request(CancelSchedule, { alertId: id, requestedBy: p.userId }, { correlationId });
+    await this.infra.bus.publish(RecallRequested, { alertId: id, requestedBy: p.userId }, { correlationId });
+    await this.repo.markRecalled(id, this.infra.clock.now().toISOString());
+    await this.audit.record([{ id: `${id}:recalled`, actor: p.userId, action: 'alert.recalled', subject: `alert:${id}`, alertId: id, correlationId }], correlationId);
+    return view((await this.repo.get(id))!);
+  }
+
   async deliveries(p: Principal, id: string): Promise<{ alertId: string; counts: Record<string, number>; deliveries: DeliveryView[] }> {
     requireRole(p, 'admin', 'reading deliveries');
     await this.find(id);
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
-    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0 };
-    for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged'] as const) if (d[`${s}At`]) counts[s]++;
+    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, expired: 0, recalled: 0, reminded: 0 };
+    for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged', 'expired', 'recalled'] as const) if (d[`${s}At`]) counts[s]++;
+    counts.reminded = deliveries.filter((d) => d.reminders > 0).length;
     return { alertId: id, counts, deliveries };
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Principal } from '@herald/auth';
 import { ScheduleSpec, ScheduleSpecSchema } from '@herald/contracts';
 import { ZodPipe } from '@herald/runtime';
@@ -31,11 +31,13 @@ export class SchedulesController {
   }
 
   @Post(':id/pause')
+  @HttpCode(200)
   pause(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(ScheduleIdParam, 'id')) id: string) {
     return this.schedules.pause(p, id);
   }
 
   @Post(':id/resume')
+  @HttpCode(200)
   resume(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(ScheduleIdParam, 'id')) id: string) {
     return this.schedules.resume(p, id);
   }
