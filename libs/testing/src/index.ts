@@ -2,3 +2,4 @@ export * from './servers';
 export * from './factories';
 export * from './herald-client';
 export * from './harness';
+export * from './session';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CreateSchedule, DispatchRequested, ExpiryDue } from '@herald/contracts';
 import { RabbitMqBus } from '@herald/messaging';
 import { MongoStore } from '@herald/persistence';
-import { DEMO_LDIF, eventually, servers, startProcess, uniqueName } from '@herald/testing';
+import { distributedEnv, eventually, servers, startProcess, uniqueName } from '@herald/testing';
 
 /**
  * Three scheduler processes share one RabbitMQ namespace and one FerretDB/MongoDB database and tick every
@@ -12,25 +12,14 @@ import { DEMO_LDIF, eventually, servers, startProcess, uniqueName } from '@heral
  */
 describe('scheduler: exactly-once firing with 3 replicas (RabbitMQ + FerretDB/MongoDB)', { timeout: 120_000 }, () => {
   const ns = uniqueName('t');
-  const dbPrefix = `${ns.replace(/-/g, '_')}_`;
+  const dbPrefix = distributedEnv(ns).MONGODB_DB_PREFIX;
   const procs: Awaited<ReturnType<typeof startProcess>>[] = [];
   let bus: RabbitMqBus;
   const dispatched: string[] = [];
   const expired: string[] = [];
 
   before(async () => {
-    const env = {
-      HERALD_BUS: 'rabbitmq',
-      AMQP_URL: servers.amqpUrl,
-      BUS_NAMESPACE: ns,
-      HERALD_STORE: 'mongodb',
-      MONGODB_URL: servers.mongoUrl,
-      MONGODB_DB_PREFIX: dbPrefix,
-      HERALD_DIRECTORY: 'ldif',
-      DIRECTORY_LDIF: DEMO_LDIF(),
-      JWT_SECRET: `test-secret-${ns}-0123456789abcdefghijklmnop`,
-      SCHEDULER_TICK_MS: '100',
-    };
+    const env: Record<string, string> = { ...distributedEnv(ns), SCHEDULER_TICK_MS: '100' };
     bus = new RabbitMqBus(servers.amqpUrl, { namespace: ns });
     await bus.connect();
     await bus.consume(DispatchRequested, async (d) => void dispatched.push(d.occurrenceId));
