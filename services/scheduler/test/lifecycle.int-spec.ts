@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeliveryView } from '@herald/contracts';
 import { eventually } from '@herald/testing';
+import { ScheduleRepository } from '../src/schedules/schedule.repository';
 import { ClockedHerald } from './clocked-herald';
 
 /** Alert lifecycle on a controllable clock: every service in-process, real sockets, time moved by the test. */
@@ -127,6 +128,22 @@ describe('scheduled alert lifecycle (in-process, ManualClock)', () => {
     }, 5_000, 'missed firings audited');
     assert.equal(audit.filter((e: { action: string }) => e.action === 'occurrence.fired').length, 1);
     await h.api('delete', `/api/schedules/${id}`).expect(200);
+  });
+
+  test('a job claimed by a replica that died is run by another once its lease ends, and only then', async () => {
+    const alice = await h.connect('alice');
+    const id = await h.sendAlert({ at: h.iso(5), validFor: 'PT1H' });
+    const repo = h.herald.app.get(ScheduleRepository);
+    h.clock.advance(5 * 60_000);
+    // A replica claims the firing and dies before running it.
+    const [job] = (await repo.dueJobs(h.clock.now().toISOString(), 10)).filter((j) => j.alertId === id);
+    assert.ok(await repo.claim(job, 'dead-replica', h.clock.now().toISOString(), h.iso(1)));
+    assert.equal(await repo.claim(job, 'other-replica', h.clock.now().toISOString(), h.iso(1)), false, 'the same attempt is claimed once');
+    assert.equal(await h.tick(), 0, 'the lease is respected');
+    await h.advance(2);
+    await eventually(() => alice.alerts.some((a) => a.alertId === id), 5_000, 'the firing, run by the surviving replica');
+    const fire = (await h.api('get', `/api/schedules/${id}`).expect(200)).body.jobs.find((j: { kind: string }) => j.kind === 'fire');
+    assert.equal(fire.state, 'fired');
   });
 
   test('pause, resume, edit and cancel a recurrence; upcoming follows', async () => {
