@@ -66,6 +66,9 @@ export const CreateSchedule = defineRpc(
 /** Composer → scheduler: stop every future firing and reminder of an alert (recall). */
 export const CancelSchedule = defineRpc('schedule.cancel.v1', 'scheduler', z.object({ alertId: z.string().min(1), requestedBy: z.string() }), z.object({ cancelledJobs: z.number().int() }));
 
+/** Composer → scheduler: an alert sent now ends at `validUntil`; the scheduler runs its expiry like a scheduled one's. */
+export const ExpiryRequested = defineEvent('schedule.expiry.v1', 'scheduler', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), validUntil: IsoDate }));
+
 /** Composer → delivery: take an alert off every screen; its open deliveries become `recalled`. */
 export const RecallRequested = defineEvent('delivery.recall.v1', 'delivery', z.object({ alertId: z.string().min(1), requestedBy: z.string() }));
 
@@ -103,6 +106,7 @@ export const ALL_CONTRACTS = [
   AuditRecorded,
   CreateSchedule,
   CancelSchedule,
+  ExpiryRequested,
   RecallRequested,
   ExpiryDue,
   ReminderDue,

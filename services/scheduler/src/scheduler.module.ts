@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CancelSchedule, CreateSchedule } from '@herald/contracts';
+import { CancelSchedule, CreateSchedule, ExpiryRequested } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { ScheduleRepository } from './schedules/schedule.repository';
 import { SchedulePlanner } from './schedules/planner';
@@ -30,4 +30,4 @@ export class SchedulerModule {
   }
 }
 
-export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, CancelSchedule], module: (infra) => SchedulerModule.register(infra) };
+export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, CancelSchedule, ExpiryRequested], module: (infra) => SchedulerModule.register(infra) };

@@ -52,6 +52,20 @@ describe('scheduled alert lifecycle (in-process, ManualClock)', () => {
     alice.alerts.length = bob.alerts.length = 0;
   });
 
+  test('an alert sent now also expires at its validUntil', async () => {
+    const dave = await h.connect('dave');
+    const created = await h.api('post', '/api/alerts').send({ title: 'now', body: 'b', severity: 'info', audience: { users: ['dave'], groups: [] }, validUntil: h.iso(10) }).expect(201);
+    const id = created.body.id as string;
+    await h.api('post', `/api/alerts/${id}/send`).expect(202);
+    await eventually(() => dave.alerts.some((a) => a.alertId === id), 5_000, 'the alert now');
+    await h.advance(9);
+    await quiet();
+    assert.equal(dave.recalls.length, 0, 'not before validUntil');
+    await h.advance(1);
+    await eventually(() => dave.recalls.some((r) => r.alertId === id), 5_000, 'taken down at validUntil');
+    await eventually(async () => (await deliveries(id)).get('dave')?.state === 'expired', 5_000, 'expired');
+  });
+
   test('reminders re-show to whoever has not acknowledged, every N minutes, at most M times, each recorded', async () => {
     const [alice, bob] = [await h.connect('alice'), await h.connect('bob')];
     const id = await h.sendAlert({ at: h.iso(1), validFor: 'PT2H', reminders: { everyMinutes: 15, maxCount: 2 } });

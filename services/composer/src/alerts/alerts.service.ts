@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
+import { CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
@@ -59,6 +59,7 @@ export class AlertsService {
     const occurrenceId = `${id}.1`;
     const correlationId = randomUUID();
     await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: { title: alert.title, body: alert.body, severity: alert.severity }, audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
+    await this.infra.bus.publish(ExpiryRequested, { alertId: id, occurrenceId, validUntil }, { correlationId });
     await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
     await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);
     return view((await this.repo.get(id))!);

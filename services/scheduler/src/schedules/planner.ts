@@ -40,6 +40,11 @@ export class SchedulePlanner {
     return out;
   }
 
+  /** The expiry job of an occurrence sent now (no schedule: the job is filed under the alert id). */
+  expiryOnly(alertId: string, occurrenceId: string, validUntil: string): JobDoc {
+    return { _id: `expire:${occurrenceId}`, kind: 'expire', scheduleId: alertId, alertId, occurrenceId, dueAt: validUntil, validUntil, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
+  }
+
   private fireJob(s: ScheduleDoc, firing: Date): JobDoc {
     const occurrenceId = occurrenceIdAt(s.alertId, firing);
     return {

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { CancelSchedule, CreateSchedule, ScheduleView } from '@herald/contracts';
+import { CancelSchedule, CreateSchedule, ExpiryRequested, ScheduleView } from '@herald/contracts';
 import { SchedulesService } from './schedules.service';
 
 /** Requests from the composer over the bus. */
@@ -17,5 +17,10 @@ export class SchedulesHandler {
   @MessagePattern(CancelSchedule.key)
   cancel(@Payload() req: z.infer<typeof CancelSchedule.request>): Promise<{ cancelledJobs: number }> {
     return this.schedules.cancelForRecall(req.alertId, req.requestedBy);
+  }
+
+  @EventPattern(ExpiryRequested.key)
+  expiry(@Payload() m: z.infer<typeof ExpiryRequested.schema>): Promise<void> {
+    return this.schedules.trackExpiry(m.alertId, m.occurrenceId, m.validUntil);
   }
 }

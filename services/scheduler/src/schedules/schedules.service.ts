@@ -122,6 +122,11 @@ export class SchedulesService {
     return { cancelledJobs };
   }
 
+  /** Files the expiry of an occurrence sent now; idempotent (deterministic job id). */
+  async trackExpiry(alertId: string, occurrenceId: string, validUntil: string): Promise<void> {
+    await this.repo.addJobs([this.planner.expiryOnly(alertId, occurrenceId, validUntil)]);
+  }
+
   /**
    * Moves a schedule to a new version: pending firings of the old version are cancelled (a firing already claimed
    * sees the version change and does nothing), and an active schedule gets its next firing planned from now.
