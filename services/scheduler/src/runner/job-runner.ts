@@ -51,8 +51,14 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       for (const job of due) {
         const leaseUntil = new Date(now.getTime() + this.infra.env.SCHEDULER_LEASE_MS).toISOString();
         if (!(await this.repo.claim(job, this.owner, now.toISOString(), leaseUntil))) continue;
-        await this.run(job, now);
-        ranThisPass++;
+        try {
+          await this.run(job, now);
+          ranThisPass++;
+        } catch (err) {
+          // The job keeps its lease and is claimed again when it ends; the others in this tick still run.
+          runs.inc({ kind: job.kind, outcome: 'error' });
+          this.log.write('error', 'scheduler job failed; retried after its lease', { job: job._id, error: (err as Error).message });
+        }
       }
       ran += ranThisPass;
       if (!ranThisPass) break;

@@ -104,7 +104,8 @@ export class ScheduleRepository {
     return this.jobs.updateWhere(kinds.map((kind) => ({ filter: { scheduleId, state: 'pending', kind }, set: { state: 'cancelled' as const, finishedAt: at } })));
   }
 
-  jobsOf(scheduleId: string): Promise<JobDoc[]> {
-    return this.jobs.find({ scheduleId }, { sort: [['dueAt', 1]] });
+  /** The latest `limit` jobs of a schedule, oldest first. */
+  async jobsOf(scheduleId: string, limit = 200): Promise<JobDoc[]> {
+    return (await this.jobs.find({ scheduleId }, { sort: [['dueAt', -1]], limit })).reverse();
   }
 }
