@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { DeliveryView } from '@herald/contracts';
-import { DEMO, eventually, Harness, HarnessSession, login, newAlert, Recipient, startDistributed, startSingleNode } from '@herald/testing';
+import { DEMO, eventually, Harness, HarnessSession, login, METRICS_TOKEN, newAlert, Recipient, startDistributed, startSingleNode } from '@herald/testing';
 
 const MODES: [string, () => Promise<Harness>][] = [
   ['single-node', () => startSingleNode()],
@@ -100,12 +100,16 @@ for (const [mode, start] of MODES) {
       bob.socket.emit('receipt', 'garbage');
       bob.socket.emit('no-such-event', { x: 1 });
       const metrics = await eventually(async () => {
-        const res = await request(s.h.gatewayUrl).get('/metrics').expect(200);
+        const res = await request(s.h.gatewayUrl).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
         const m = /herald_gateway_malformed_events_total\{event="receipt"\} (\d+)/.exec(res.text);
         const u = /herald_gateway_malformed_events_total\{event="unknown"\} (\d+)/.exec(res.text);
         return m && Number(m[1]) >= 2 && u && Number(u[1]) >= 1 ? res.text : null;
       }, 5_000, 'malformed events to be counted');
       assert.ok(metrics);
+      await request(s.h.gatewayUrl).get('/metrics').expect(401);
+      await request(s.h.gatewayUrl).get('/metrics').set('authorization', 'Bearer wrong-token-wrong-token').expect(401);
+      const ready = await request(s.h.route('/api/alerts')).get('/readyz').expect(200);
+      assert.deepEqual(ready.body, { status: 'ready' });
       // Still serving: a well-formed receipt for an unknown occurrence is accepted (and changes nothing).
       assert.deepEqual(await bob.receipt('unknown.1', 'delivered'), { ok: true });
       assert.equal(bob.socket.connected, true);

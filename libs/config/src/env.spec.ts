@@ -41,6 +41,7 @@ describe('loadEnv', () => {
       LDAP_NESTED_GROUPS: 'recursive',
       LDAP_TIMEOUT_MS: 5_000,
       JWT_SECRET: '',
+      METRICS_TOKEN: '',
       JWT_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
       HOST: '0.0.0.0',
@@ -94,6 +95,12 @@ describe('loadEnv', () => {
     const msg = configError(() => loadEnv({ PORT: 'x', HERALD_BUS: 'kafka', LOG_LEVEL: 'loud' }), 'PORT');
     assert.match(msg, /^  HERALD_BUS: /m);
     assert.match(msg, /^  LOG_LEVEL: /m);
+  });
+
+  test('METRICS_TOKEN shorter than 16 characters is refused', () => {
+    const msg = configError(() => loadEnv({ METRICS_TOKEN: 'short' }), 'METRICS_TOKEN');
+    assert.ok(msg.includes('METRICS_TOKEN: must be at least 16 characters'), msg);
+    assert.equal(loadEnv({ METRICS_TOKEN: 'm'.repeat(16) }).METRICS_TOKEN, 'm'.repeat(16));
   });
 
   test('JWT_SECRET shorter than 32 characters is refused; 32 is accepted', () => {

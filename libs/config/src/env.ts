@@ -45,6 +45,7 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65_535).default(3000),
   PUBLIC_URL: z.string().default(''),
+  METRICS_TOKEN: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RECEIPT_BATCH_MS: int(1, 60_000).default(100),
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
@@ -77,6 +78,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.HERALD_STORE === 'mongodb' && !source.MONGODB_URL && !defaults.MONGODB_URL) problems.push('  MONGODB_URL: required when HERALD_STORE=mongodb');
   if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
   if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

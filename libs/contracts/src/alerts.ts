@@ -17,11 +17,22 @@ export const AudienceSchema = z
   .refine((a) => a.users.length + a.groups.length > 0, { message: 'must name at least one user or group' });
 export type Audience = z.infer<typeof AudienceSchema>;
 
+/**
+ * How a recipient's client presents an alert: a pop-up card, a line in the scrolling ticker, or a full-screen
+ * takeover (focus moved to it, sound). Full screen is for `critical` today and for `emergency` once it exists.
+ */
+export const PRESENTATIONS = ['popup', 'ticker', 'fullscreen'] as const;
+export const PresentationSchema = z.enum(PRESENTATIONS);
+export type Presentation = z.infer<typeof PresentationSchema>;
+/** Severities that may take over the whole screen (mirrored in libs/client-sdk/src/presentation.ts). */
+export const FULLSCREEN_SEVERITIES: readonly Severity[] = ['critical'];
+
 /** What a recipient's screen shows. `body` is sanitised HTML by the time it leaves the composer. */
 export const AlertContentSchema = z.object({
   title: z.string().trim().min(1).max(200),
   body: z.string().max(20_000),
   severity: SeveritySchema,
+  presentation: PresentationSchema.default('popup'),
 });
 export type AlertContent = z.infer<typeof AlertContentSchema>;
 

@@ -4,8 +4,9 @@ import { AnyContract } from '@herald/contracts';
 import { ServiceName } from '@herald/config';
 import { AuthGuard } from '@herald/auth';
 import { HeraldTransport } from '@herald/messaging';
-import { HealthController, HttpExceptionFilter } from '@herald/observability';
-import { Infra } from './infra';
+import { HttpExceptionFilter } from '@herald/observability';
+import { HealthController } from './health.controller';
+import { Infra, INFRA } from './infra';
 
 /** What each service contributes to a process: its Nest module and the bus contracts it consumes. */
 export interface ServiceDefinition {
@@ -28,7 +29,7 @@ export async function bootHerald(processName: string, services: ServiceDefinitio
   @Module({
     imports: services.map((s) => s.module(infra)),
     controllers: [HealthController],
-    providers: [{ provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(infra.tokens, r), inject: [Reflector] }],
+    providers: [{ provide: INFRA, useValue: infra }, { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(infra.tokens, r), inject: [Reflector] }],
   })
   class HeraldProcessModule {}
 

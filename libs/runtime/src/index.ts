@@ -4,3 +4,4 @@ export * from './boot';
 export * from './audit-trail';
 export * from './run-service';
 export * from './zod.pipe';
+export * from './health.controller';

@@ -22,6 +22,8 @@ export interface Infra {
   logger(service: string): JsonLogger;
   store(service: ServiceName): Promise<Store>;
   directory(): DirectorySource;
+  /** Readiness: the bus is connected and every store this process opened answers. Names what is not ready. */
+  readiness(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,13 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       return stores.get(service)!;
     },
     directory: () => (directory ??= makeDirectory()),
+    readiness: async () => {
+      const problems = bus.healthy() ? [] : ['bus: not connected'];
+      for (const [service, store] of stores) {
+        await store.then((s) => s.ping()).catch((err: Error) => problems.push(`store ${service}: ${err.message}`));
+      }
+      return problems;
+    },
     close: async () => {
       await bus.close();
       for (const s of stores.values()) await (await s.catch(() => null))?.close();

@@ -3,3 +3,5 @@ export * from './factories';
 export * from './herald-client';
 export * from './harness';
 export * from './session';
+export * from './tcp-switch';
+export * from './browser';

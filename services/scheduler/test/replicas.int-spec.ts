@@ -45,7 +45,7 @@ describe('scheduler: exactly-once firing with 3 replicas (RabbitMQ + FerretDB/Mo
     for (const alertId of ids) {
       await bus.request(CreateSchedule, {
         alertId,
-        content: { title: `t${alertId}`, body: 'b', severity: 'info' },
+        content: { title: `t${alertId}`, body: 'b', severity: 'info', presentation: 'popup' },
         audience: { users: ['alice'], groups: [] },
         spec: { at, validFor: 'PT2S' },
         requestedBy: 'carol',

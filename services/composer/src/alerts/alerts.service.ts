@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
+import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
@@ -9,6 +9,8 @@ import { sanitizeAlertBody } from './sanitize';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
 const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
+/** What every occurrence of the alert shows, sent now or scheduled. */
+const contentOf = (a: AlertDoc): AlertContent => ({ title: a.title, body: a.body, severity: a.severity, presentation: a.presentation ?? 'popup' });
 
 @Injectable()
 export class AlertsService {
@@ -26,6 +28,7 @@ export class AlertsService {
       title: req.title,
       body: sanitizeAlertBody(req.body),
       severity: req.severity,
+      presentation: req.presentation,
       audience: req.audience,
       status: 'draft',
       createdBy: p.userId,
@@ -58,7 +61,7 @@ export class AlertsService {
     if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
     const occurrenceId = `${id}.1`;
     const correlationId = randomUUID();
-    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: { title: alert.title, body: alert.body, severity: alert.severity }, audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
+    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: contentOf(alert), audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
     await this.infra.bus.publish(ExpiryRequested, { alertId: id, occurrenceId, validUntil }, { correlationId });
     await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
     await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);
@@ -72,8 +75,7 @@ export class AlertsService {
   private async schedule(p: Principal, alert: AlertDoc, options: SendOptions): Promise<AlertView> {
     const spec: SendOptions = { ...options, ...(alert.validUntil && !options.validUntil && !options.validFor ? { validUntil: alert.validUntil } : {}) };
     const correlationId = randomUUID();
-    const content = { title: alert.title, body: alert.body, severity: alert.severity };
-    const schedule = await this.infra.bus.request(CreateSchedule, { alertId: alert._id, content, audience: alert.audience, spec, requestedBy: p.userId }, { correlationId });
+    const schedule = await this.infra.bus.request(CreateSchedule, { alertId: alert._id, content: contentOf(alert), audience: alert.audience, spec, requestedBy: p.userId }, { correlationId });
     await this.repo.markScheduled(alert._id, this.infra.clock.now().toISOString());
     await this.audit.record([{ id: `${alert._id}:scheduled`, actor: p.userId, action: 'alert.scheduled', subject: `alert:${alert._id}`, alertId: alert._id, correlationId, details: { spec } }], correlationId);
     return { ...view((await this.repo.get(alert._id))!), schedule };

@@ -36,7 +36,7 @@ interface RecallDoc {
 }
 
 /** What a recipient's client receives for an occurrence. */
-export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, sentAt: o.sentAt, validUntil: o.validUntil });
+export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, presentation: o.presentation ?? 'popup', sentAt: o.sentAt, validUntil: o.validUntil });
 
 const DISPLAYED = stateRank('displayed');
 const ACKNOWLEDGED = stateRank('acknowledged');
