@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ScheduleSpec, ValidationError } from '@herald/contracts';
-import { firingsAfter, fromFloating, occurrenceEnd, planFrom } from './recurrence';
+import { RRule } from 'rrule';
+import { firingsAfter, fromFloating, occurrenceEnd, planFrom, toFloating } from './recurrence';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
@@ -50,6 +51,30 @@ describe('RRULE expansion in a time zone (Europe/Paris DST: 2026-03-29 02:00→0
   test('a one-shot fires once at `at`, or now when only validFrom (in the past) is given', () => {
     assert.deepEqual(expand({ at: '2026-03-02T10:00:00Z' }, 5), ['2026-03-02T10:00:00.000Z']);
     assert.deepEqual(expand({ validFrom: '2026-02-28T10:00:00Z', validUntil: '2026-03-01T18:00:00Z' }, 5), ['2026-03-01T00:00:00.000Z']);
+  });
+});
+
+describe('long-running series', () => {
+  /** Independent oracle: rrule from the real anchor, no shortcut, each floating time placed in the zone. */
+  const bruteForce = (rrule: string, start: string, zone: string, after: Date, n: number): string[] => {
+    const rule = new RRule({ ...RRule.parseString(rrule), dtstart: toFloating(new Date(start), zone) });
+    const out = rule.between(new Date(toFloating(after, zone).getTime() - 86_400_000), new Date(toFloating(after, zone).getTime() + 90 * 86_400_000)).map((f) => fromFloating(f, zone));
+    return iso(out.filter((t) => t > after).slice(0, n));
+  };
+
+  test('expanding years into a series gives what expanding from its first occurrence gives, across DST', () => {
+    const start = '2020-01-06T02:30:00+01:00';
+    for (const rrule of ['FREQ=MINUTELY;INTERVAL=7', 'FREQ=HOURLY;INTERVAL=5', 'FREQ=DAILY;INTERVAL=3', 'FREQ=DAILY', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE', 'FREQ=WEEKLY', 'FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0']) {
+      const plan = planFrom({ at: start, rrule, timezone: 'Europe/Paris' }, new Date('2020-01-01T00:00:00Z'));
+      for (const after of ['2026-03-28T20:00:00Z', '2026-10-24T22:00:00Z']) {
+        assert.deepEqual(iso(firingsAfter(plan, new Date(after), 5)), bruteForce(rrule, start, 'Europe/Paris', new Date(after), 5), `${rrule} after ${after}`);
+      }
+    }
+  });
+
+  test('COUNT keeps counting from the first occurrence', () => {
+    const plan = planFrom({ at: '2026-03-02T09:00:00Z', rrule: 'FREQ=DAILY;COUNT=10' }, NOW);
+    assert.deepEqual(iso(firingsAfter(plan, new Date('2026-03-10T00:00:00Z'), 5)), ['2026-03-10T09:00:00.000Z', '2026-03-11T09:00:00.000Z']);
   });
 });
 

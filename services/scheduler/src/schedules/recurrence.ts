@@ -84,9 +84,10 @@ export function firingsAfter(plan: Plan, after: Date, limit: number): Date[] {
     const t = Date.parse(plan.start);
     return t > after.getTime() && t < upper ? [new Date(t)] : [];
   }
-  const rule = new RRule({ ...RRule.parseString(plan.rrule), dtstart: toFloating(new Date(plan.start), plan.timezone), tzid: null });
+  const opts = RRule.parseString(plan.rrule);
   // Floating times differ from instants by at most the zone's offset (< 1 day): search with that margin, filter exactly.
   const floatingLower = toFloating(new Date(Math.max(lower, Date.parse(plan.start))), plan.timezone).getTime() - 86_400_000;
+  const rule = new RRule({ ...opts, dtstart: anchorNear(opts, toFloating(new Date(plan.start), plan.timezone), floatingLower), tzid: null });
   const floatingUpper = upper === Infinity ? Infinity : toFloating(new Date(upper), plan.timezone).getTime() + 86_400_000;
   const out: Date[] = [];
   const seen = new Set<number>();
@@ -101,6 +102,23 @@ export function firingsAfter(plan: Plan, after: Date, limit: number): Date[] {
     return out.length < limit;
   });
   return out.sort((a, b) => a.getTime() - b.getTime()).slice(0, limit);
+}
+
+const PERIOD_MS: Partial<Record<Frequency, number>> = { [Frequency.MINUTELY]: 60_000, [Frequency.HOURLY]: 3_600_000, [Frequency.DAILY]: 86_400_000, [Frequency.WEEKLY]: 7 * 86_400_000 };
+
+/**
+ * rrule iterates from DTSTART, so a series running for a year of minutes costs seconds per expansion. For a rule
+ * of fixed-length periods (minutely … weekly) without COUNT, moving DTSTART forward by whole multiples of
+ * INTERVAL × period (in floating time: no DST in it) keeps every later occurrence: same time of day, same weekday,
+ * same period alignment. COUNT, monthly and yearly rules keep their real anchor.
+ */
+function anchorNear(opts: Partial<Options>, dtstart: Date, floatingLower: number): Date {
+  const period = opts.freq === undefined || opts.freq === null ? undefined : PERIOD_MS[opts.freq];
+  if (!period || opts.count) return dtstart;
+  const step = period * (opts.interval ?? 1);
+  const target = floatingLower - 2 * step;
+  if (target <= dtstart.getTime()) return dtstart;
+  return new Date(dtstart.getTime() + Math.floor((target - dtstart.getTime()) / step) * step);
 }
 
 /** When an occurrence fired at `firing` stops being shown. */
