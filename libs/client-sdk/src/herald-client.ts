@@ -223,9 +223,13 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
   private onAlert(alert: ClientAlert): void {
     if (!alert || typeof alert.occurrenceId !== 'string') return;
     const id = alert.occurrenceId;
-    if (this.presented.has(id)) return;
+    // A reminder (`reminder: n`) shows an occurrence again to someone who has not acknowledged it: it is
+    // de-duplicated per reminder number, not per occurrence, and it is never a mere resend.
+    const key = alert.reminder ? `${id}#reminder-${alert.reminder}` : id;
+    if (this.presented.has(key)) return;
     const before = this.seen.get(id);
     if (before?.state === 'recalled') return;
+    this.presented.add(key);
     this.presented.add(id);
     if (before?.state === 'acknowledged') {
       // Acknowledged here, but the server had not recorded it when it resent: the queued receipt will settle it.
@@ -234,7 +238,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     }
     this.seen.mark(id, 'received', this.now().toISOString(), alert);
     this.receipts.add({ occurrenceId: id, state: 'delivered' });
-    this.emit('alert', { alert, resumed: before !== undefined });
+    this.emit('alert', { alert, resumed: before !== undefined && !alert.reminder });
   }
 
   private onRecall(recall: AlertRecall): void {

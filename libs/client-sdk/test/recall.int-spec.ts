@@ -6,13 +6,14 @@ import type { AlertRecall, ClientAlert, ClientToServerEvents, ServerToClientEven
 import { HeraldClient, MemoryStorage } from '@herald/client-sdk';
 import { eventually } from '@herald/testing';
 
-const alert = (id: string): ClientAlert => ({ occurrenceId: id, alertId: id.split('.')[0], title: id, body: '', severity: 'warning', presentation: 'popup', sentAt: new Date().toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString() });
+const alert = (id: string, reminder?: number): ClientAlert => ({ occurrenceId: id, alertId: id.split(/[.@]/)[0], title: id, body: '', severity: 'warning', presentation: 'popup', sentAt: new Date().toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), ...(reminder ? { reminder } : {}) });
 
 /**
- * `alert:recall` as the client sees it. Herald's server emits it once the scheduling work lands; until then a
- * scripted Socket.IO server (the real library, speaking the shared event map) plays the gateway's part.
+ * Server-driven changes to what is on screen, as the client sees them: `alert:recall` and reminders (`alert` with
+ * `reminder: n`). A scripted Socket.IO server (the real library, speaking the shared event map) plays the gateway,
+ * so each edge case is sent exactly as written; test/e2e/scheduling.e2e-spec.ts covers the real gateway.
  */
-describe('HeraldClient and alert:recall', () => {
+describe('HeraldClient: alert:recall and reminders', () => {
   let http: HttpServer;
   let io: Server<ClientToServerEvents, ServerToClientEvents>;
   let url: string;
@@ -60,5 +61,30 @@ describe('HeraldClient and alert:recall', () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(again, ['b.1 (resumed)'], 'only the alert that was not recalled comes back');
     restarted.stop();
+  });
+
+  test('each reminder is presented again, once, as new; a plain resend is not; an acknowledged one is not reminded', async () => {
+    io.removeAllListeners('connection');
+    io.on('connection', (socket) => {
+      socket.on('receipt', (_r, ack) => ack?.({ ok: true }));
+      socket.emit('alert', alert('a@t'));
+      socket.emit('alert', alert('b@t'));
+      socket.emit('alert', alert('a@t')); // resend: nothing new
+      socket.emit('alert', alert('a@t', 1));
+      socket.emit('alert', alert('a@t', 1)); // redelivered reminder: once
+      socket.emit('alert', alert('a@t', 2));
+    });
+    const client = new HeraldClient({ url, getToken: () => 't', storage: new MemoryStorage(), backoff: { baseMs: 20, maxMs: 50 } });
+    const shown: string[] = [];
+    client.on('alert', ({ alert: a, resumed }) => {
+      shown.push(`${a.occurrenceId}${a.reminder ? ` r${a.reminder}` : ''}${resumed ? ' (resumed)' : ''}`);
+      if (a.occurrenceId === 'b@t') client.acknowledge('b@t');
+    });
+    client.start();
+    await eventually(() => shown.length >= 4, 5_000, 'the alerts and reminders');
+    io.emit('alert', alert('b@t', 1)); // acknowledged here: not shown again
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(shown, ['a@t', 'b@t', 'a@t r1', 'a@t r2']);
+    client.stop();
   });
 });

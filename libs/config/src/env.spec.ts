@@ -71,6 +71,10 @@ describe('loadEnv', () => {
       RECEIPT_BATCH_SIZE: 500,
       FANOUT_CHUNK_SIZE: 1_000,
       ALERT_DEFAULT_VALIDITY_HOURS: 24,
+      SCHEDULER_TICK_MS: 1_000,
+      SCHEDULER_LEASE_MS: 60_000,
+      SCHEDULER_MISSED_AFTER_MS: 60_000,
+      SCHEDULER_MISSED_FIRINGS: 'fire-if-valid',
     });
   });
 
@@ -101,6 +105,12 @@ describe('loadEnv', () => {
       const msg = configError(() => loadEnv({ PORT: bad }), 'PORT');
       assert.ok(msg.includes(`(got ${JSON.stringify(bad)})`), msg);
     }
+  });
+
+  test('scheduler settings are validated: tick interval bounds, missed-firing policy', () => {
+    configError(() => loadEnv({ SCHEDULER_TICK_MS: '10' }), 'SCHEDULER_TICK_MS');
+    configError(() => loadEnv({ SCHEDULER_MISSED_FIRINGS: 'sometimes' }), 'SCHEDULER_MISSED_FIRINGS');
+    assert.equal(loadEnv({ SCHEDULER_TICK_MS: '250', SCHEDULER_MISSED_FIRINGS: 'skip' }).SCHEDULER_TICK_MS, 250);
   });
 
   test('a bad HERALD_BUS names HERALD_BUS', () => {

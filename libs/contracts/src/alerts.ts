@@ -72,6 +72,8 @@ export const ClientAlertSchema = AlertContentSchema.extend({
   alertId: z.string(),
   sentAt: IsoDate,
   validUntil: IsoDate,
+  /** Set on a re-push to a recipient who has not acknowledged: the reminder's number (1, 2, ...). Show it again. */
+  reminder: z.number().int().min(1).optional(),
 });
 export type ClientAlert = z.infer<typeof ClientAlertSchema>;
 

@@ -36,6 +36,7 @@ export interface AlertRecall {
 /** Events the gateway emits to clients. */
 export interface ServerToClientEvents {
   alert: (alert: ClientAlert) => void;
+  /** Take this occurrence off the screen now: recalled by an admin, or its validity window closed. */
   'alert:recall': (recall: AlertRecall) => void;
 }
 

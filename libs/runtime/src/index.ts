@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './infra';
 export * from './boot';
 export * from './audit-trail';

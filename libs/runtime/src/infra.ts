@@ -8,11 +8,7 @@ import { DirectorySource, LdapDirectory, LdifDirectory, parseUserFilter } from '
 import { TokenService } from '@herald/auth';
 import { JsonLogger } from '@herald/observability';
 
-/** Where business logic gets the time: injectable so tests can control it. */
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+import { Clock, systemClock } from './clock';
 
 /**
  * The adapters a process runs with, chosen from the environment at boot. Business code sees only the ports

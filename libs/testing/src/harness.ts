@@ -45,10 +45,9 @@ export async function startSingleNode(extraEnv: Record<string, string> = {}): Pr
   };
 }
 
-/** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
-export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<DistributedHarness> {
-  const ns = uniqueName('t');
-  const env = {
+/** The environment of a distributed-mode process on the test servers, isolated by bus namespace and database prefix `ns`. */
+export function distributedEnv(ns: string): Record<string, string> {
+  return {
     HERALD_BUS: 'rabbitmq',
     AMQP_URL: servers.amqpUrl,
     BUS_NAMESPACE: ns,
@@ -62,8 +61,12 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
     LDAP_BASE_DN: servers.ldapBaseDn,
     LDAP_NESTED_GROUPS: 'memberof',
     JWT_SECRET: `test-secret-${ns}-0123456789abcdefghijklmnop`,
-    ...extraEnv,
   };
+}
+
+/** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
+export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<DistributedHarness> {
+  const env = { ...distributedEnv(uniqueName('t')), ...extraEnv };
   const procs = new Map<ServiceName, Proc>();
   const extra: Proc[] = [];
   try {

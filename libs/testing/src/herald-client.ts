@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
-import { ClientAlert, DeliveryView } from '@herald/contracts';
+import { AlertRecall, ClientAlert, DeliveryView } from '@herald/contracts';
 import { DEMO } from './factories';
 
 /** Where each API prefix lives: one URL in single-node mode, one per service in distributed mode. */
@@ -12,11 +12,13 @@ export async function login(route: Router, username: string, password = DEMO.pas
   return res.body.token as string;
 }
 
-/** A real Socket.IO recipient: records every alert it receives and can send receipts. */
+/** A real Socket.IO recipient: records every alert and recall it receives and can send receipts. */
 export class Recipient {
   readonly alerts: ClientAlert[] = [];
+  readonly recalls: AlertRecall[] = [];
   private constructor(readonly socket: Socket) {
     socket.on('alert', (a: ClientAlert) => this.alerts.push(a));
+    socket.on('alert:recall', (r: AlertRecall) => this.recalls.push(r));
   }
 
   static async connect(gatewayUrl: string, token: string): Promise<Recipient> {

@@ -74,6 +74,8 @@ function start(session: Session): void {
     }
   });
   c.on('alert', ({ alert, resumed }) => {
+    // A reminder brings the same occurrence back to the front rather than adding a second copy.
+    if (alert.reminder) views.remove(alert.occurrenceId);
     const how = views.show(alert);
     c.displayed(alert.occurrenceId);
     refreshInbox();

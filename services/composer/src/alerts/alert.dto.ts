@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertContentSchema, AudienceSchema, FULLSCREEN_SEVERITIES, IsoDate } from '@herald/contracts';
+import { AlertContentSchema, AudienceSchema, FULLSCREEN_SEVERITIES, IsoDate, ScheduleSpecSchema } from '@herald/contracts';
 
 export const CreateAlertRequest = AlertContentSchema.extend({
   audience: AudienceSchema,
@@ -13,3 +13,10 @@ export const CreateAlertRequest = AlertContentSchema.extend({
 export type CreateAlertRequest = z.infer<typeof CreateAlertRequest>;
 
 export const AlertIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed alert id');
+
+/**
+ * Options of `POST /api/alerts/:id/send`. No body (or `{}`) sends now; any timing (`at`, `rrule`, window,
+ * `validFor`, `reminders`) hands the alert to the scheduler, which fires it on time.
+ */
+export const SendOptions = ScheduleSpecSchema;
+export type SendOptions = z.infer<typeof SendOptions>;

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { HttpAdapterHost } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { Server, Socket } from 'socket.io';
-import { ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
+import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
 import { Principal, socketAuth } from '@herald/auth';
 import { counter, JsonLogger } from '@herald/observability';
 import { Infra, INFRA } from '@herald/runtime';
@@ -11,6 +11,7 @@ import { ReceiptBatcher } from './receipt-batcher';
 type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; client: string }>;
 
 const malformed = counter('herald_gateway_malformed_events_total', 'Socket events refused because their payload was invalid', ['event']);
+const recalled = counter('herald_gateway_recalls_pushed_total', 'Recall events emitted to connected sockets (recall or expiry)');
 const pushed = counter('herald_gateway_alerts_pushed_total', 'Alerts emitted to connected sockets', ['source']);
 
 /**
@@ -101,6 +102,16 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     this.io.to(here.map(SOCKET_USER_ROOM)).emit('alert', alert);
     pushed.inc({ source: 'fanout' }, here.length);
     await this.sentReceipts(here.map((userId) => ({ occurrenceId: alert.occurrenceId, userId })));
+  }
+
+  /** Takes an occurrence off the screens of the recipients connected here (recall or end of validity). */
+  recall(recall: AlertRecall, recipients: string[]): void {
+    if (!this.io) return;
+    const rooms = this.io.of('/').adapter.rooms;
+    const here = recipients.filter((u) => rooms.has(SOCKET_USER_ROOM(u)));
+    if (!here.length) return;
+    this.io.to(here.map(SOCKET_USER_ROOM)).emit('alert:recall', recall);
+    recalled.inc(here.length);
   }
 
   private async sentReceipts(items: { occurrenceId: string; userId: string }[]): Promise<void> {
