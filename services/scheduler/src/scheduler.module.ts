@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { CancelSchedule, CreateSchedule, ExpiryRequested } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { ScheduleRepository } from './schedules/schedule.repository';
@@ -17,6 +18,7 @@ export class SchedulerModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: SchedulerModule,
+      imports: [ScheduleModule.forRoot()],
       controllers: [SchedulesController, SchedulesHandler],
       providers: [
         { provide: INFRA, useValue: infra },

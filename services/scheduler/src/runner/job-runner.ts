@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DispatchRequested, ExpiryDue, ReminderDue } from '@herald/contracts';
@@ -7,6 +8,7 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleRepository } from '../schedules/schedule.repository';
 import { SchedulePlanner } from '../schedules/planner';
 
+const TICK = 'herald-scheduler-tick';
 const runs = counter('herald_scheduler_jobs_total', 'Scheduler jobs run, by kind and outcome', ['kind', 'outcome']);
 
 /**
@@ -17,21 +19,22 @@ const runs = counter('herald_scheduler_jobs_total', 'Scheduler jobs run, by kind
  */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly log: JsonLogger;
 
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: ScheduleRepository, private readonly planner: SchedulePlanner, private readonly audit: AuditTrail) {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: ScheduleRepository, private readonly planner: SchedulePlanner, private readonly audit: AuditTrail, private readonly registry: SchedulerRegistry) {
     this.log = infra.logger('scheduler');
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick().catch((err: Error) => this.log.write('error', 'scheduler tick failed', { error: err.message })), this.infra.env.SCHEDULER_TICK_MS);
+    // Registered with @nestjs/schedule so the interval is visible in its registry and cleared with the module.
+    const timer = setInterval(() => void this.tick().catch((err: Error) => this.log.write('error', 'scheduler tick failed', { error: err.message })), this.infra.env.SCHEDULER_TICK_MS);
+    this.registry.addInterval(TICK, timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    if (this.registry.doesExist('interval', TICK)) this.registry.deleteInterval(TICK);
     await this.running?.catch(() => 0);
   }
 
