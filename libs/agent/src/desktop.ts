@@ -27,7 +27,7 @@ export interface Opener {
 export function nodeNotifier(onError: (err: Error) => void): Notifier {
   return {
     notify(n, onClick) {
-      notifier.notify({ title: n.title, message: n.message || ' ', wait: true, sound: n.severity !== 'info', timeout: n.severity === 'critical' ? false : 10 } as notifier.Notification, (err, response) => {
+      notifier.notify({ title: n.title, message: n.message || ' ', wait: true, sound: n.severity !== 'info', timeout: n.severity === 'critical' || n.severity === 'emergency' ? false : 10 } as notifier.Notification, (err, response) => {
         // e.g. no notify-send or no notification daemon in this session: worth a log line, not a crash.
         if (err) return onError(err);
         if (/activate|click/i.test(String(response))) onClick();

@@ -2,7 +2,8 @@ import { io, Socket } from 'socket.io-client';
 import type { AlertRecall, ClientAlert, ClientHello, ClientReceipt, ClientToServerEvents, ServerToClientEvents } from '@herald/contracts';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { Emitter } from './emitter';
-import { ReceiptQueue, SendOutcome } from './receipt-queue';
+import { OutgoingReceipt, ReceiptQueue, SendOutcome } from './receipt-queue';
+import { requiresAnswer, responseOptions } from './presentation';
 import { LocalState, SeenEntry, SeenStore } from './seen-store';
 import { KeyValueStorage } from './storage';
 
@@ -85,7 +86,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
   }
 
   /** Receipts made but not yet confirmed by the server. */
-  get unconfirmedReceipts(): readonly ClientReceipt[] {
+  get unconfirmedReceipts(): readonly OutgoingReceipt[] {
     return this.receipts.pending;
   }
 
@@ -111,10 +112,30 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     if (this.seen.mark(occurrenceId, 'displayed', this.now().toISOString())) this.receipts.add({ occurrenceId, state: 'displayed' });
   }
 
-  /** The recipient confirmed they read it. Works offline: the receipt is sent once a connection exists. */
-  acknowledge(occurrenceId: string): void {
+  /**
+   * The recipient confirmed they read it. Works offline: the receipt is sent once a connection exists. Refused
+   * (returns false) for an alert that must be answered: only `respond` takes an emergency off the screen.
+   */
+  acknowledge(occurrenceId: string): boolean {
+    const alert = this.seen.get(occurrenceId)?.alert;
+    if (alert && requiresAnswer(alert)) return false;
     this.displayed(occurrenceId);
     if (this.seen.mark(occurrenceId, 'acknowledged', this.now().toISOString())) this.receipts.add({ occurrenceId, state: 'acknowledged' });
+    return true;
+  }
+
+  /**
+   * The recipient chose an answer ("I am safe"), which also acknowledges the alert. Queued and retried like a
+   * receipt until the server confirms it, offline included. Returns false for an id the alert does not offer.
+   */
+  respond(occurrenceId: string, optionId: string, comment?: string): boolean {
+    const alert = this.seen.get(occurrenceId)?.alert;
+    if (alert && !responseOptions(alert).some((o) => o.id === optionId)) return false;
+    this.displayed(occurrenceId);
+    if (!this.seen.mark(occurrenceId, 'acknowledged', this.now().toISOString())) return false;
+    const text = comment?.trim().slice(0, 500);
+    this.receipts.add({ occurrenceId, state: 'responded', response: { optionId, ...(text ? { comment: text } : {}) } });
+    return true;
   }
 
   stateOf(occurrenceId: string): LocalState | undefined {
@@ -208,13 +229,17 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     this.retryTimer = setTimeout(() => void this.connect(), backoffDelay(this.attempt++, this.backoff, this.random));
   }
 
-  private async send(socket: Socket<ServerToClientEvents, ClientToServerEvents>, receipt: ClientReceipt): Promise<SendOutcome> {
+  private async send(socket: Socket<ServerToClientEvents, ClientToServerEvents>, receipt: OutgoingReceipt): Promise<SendOutcome> {
     if (!socket.connected) return 'retry';
     try {
-      const reply = await socket.timeout(this.opts.receiptTimeoutMs ?? 10_000).emitWithAck('receipt', receipt);
+      const timed = socket.timeout(this.opts.receiptTimeoutMs ?? 10_000);
+      const reply =
+        receipt.state === 'responded'
+          ? await timed.emitWithAck('respond', { occurrenceId: receipt.occurrenceId, ...receipt.response })
+          : await timed.emitWithAck('receipt', { occurrenceId: receipt.occurrenceId, state: receipt.state });
       if (reply.ok) return 'confirmed';
       // The server parsed and refused it: sending the same bytes again cannot succeed.
-      return /^invalid receipt/.test(reply.error) ? 'rejected' : 'retry';
+      return /^invalid (receipt|response)/.test(reply.error) ? 'rejected' : 'retry';
     } catch {
       return 'retry';
     }

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClientReceipt } from '@herald/contracts';
-import { ReceiptQueue, SendOutcome } from './receipt-queue';
+import { OutgoingReceipt, ReceiptQueue, SendOutcome } from './receipt-queue';
 import { MemoryStorage } from './storage';
 
 const fast = { baseMs: 1, maxMs: 5 };
@@ -17,7 +16,7 @@ describe('ReceiptQueue', () => {
     assert.equal(q.pending.length, 2, 'the same receipt is not queued twice');
 
     // A new process (same storage) sends what the previous one could not.
-    const sent: ClientReceipt[] = [];
+    const sent: OutgoingReceipt[] = [];
     const q2 = new ReceiptQueue(storage, fast);
     q2.setSender(async (r) => (sent.push(r), 'confirmed'));
     await settle();

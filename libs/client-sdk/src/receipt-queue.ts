@@ -1,10 +1,12 @@
-import type { ClientReceipt } from '@herald/contracts';
+import type { ClientReceipt, ClientResponse } from '@herald/contracts';
 import { BackoffOptions, backoffDelay } from './backoff';
 import { KeyValueStorage, readJson } from './storage';
 
 /** What sending one receipt came to: the server has it, it must be tried again later, or it can never succeed. */
 export type SendOutcome = 'confirmed' | 'retry' | 'rejected';
-export type ReceiptSender = (receipt: ClientReceipt) => Promise<SendOutcome>;
+/** A receipt, or an answer to the alert's response options (sent as the `respond` event, retried the same way). */
+export type OutgoingReceipt = ClientReceipt | { occurrenceId: string; state: 'responded'; response: Omit<ClientResponse, 'occurrenceId'> };
+export type ReceiptSender = (receipt: OutgoingReceipt) => Promise<SendOutcome>;
 
 const KEY = 'herald.receipts.v1';
 
@@ -14,7 +16,7 @@ const KEY = 'herald.receipts.v1';
  * and schedules the next one with back-off. Duplicates are harmless server-side (idempotent), but are not queued twice here.
  */
 export class ReceiptQueue {
-  private queue: ClientReceipt[];
+  private queue: OutgoingReceipt[];
   private sender?: ReceiptSender;
   private running = false;
   private failures = 0;
@@ -27,16 +29,16 @@ export class ReceiptQueue {
     private readonly window = 64,
   ) {
     const loaded = readJson<unknown>(storage, KEY, []);
-    this.queue = Array.isArray(loaded) ? (loaded as ClientReceipt[]).filter((r) => r && typeof r.occurrenceId === 'string' && typeof r.state === 'string') : [];
+    this.queue = Array.isArray(loaded) ? (loaded as OutgoingReceipt[]).filter((r) => r && typeof r.occurrenceId === 'string' && typeof r.state === 'string') : [];
   }
 
-  get pending(): readonly ClientReceipt[] {
+  get pending(): readonly OutgoingReceipt[] {
     return this.queue;
   }
 
-  add(receipt: ClientReceipt): void {
+  add(receipt: OutgoingReceipt): void {
     if (!this.queue.some((r) => r.occurrenceId === receipt.occurrenceId && r.state === receipt.state)) {
-      this.queue.push({ occurrenceId: receipt.occurrenceId, state: receipt.state });
+      this.queue.push(receipt.state === 'responded' ? { occurrenceId: receipt.occurrenceId, state: 'responded', response: receipt.response } : { occurrenceId: receipt.occurrenceId, state: receipt.state });
       this.save();
     }
     void this.flush();

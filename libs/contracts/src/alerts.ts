@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+/** In rising order. `emergency` takes over every screen, bypasses do-not-disturb and must be answered. */
+export const SEVERITIES = ['info', 'warning', 'critical', 'emergency'] as const;
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
 
@@ -53,7 +54,28 @@ export const PRESENTATIONS = ['popup', 'ticker', 'fullscreen'] as const;
 export const PresentationSchema = z.enum(PRESENTATIONS);
 export type Presentation = z.infer<typeof PresentationSchema>;
 /** Severities that may take over the whole screen (mirrored in libs/client-sdk/src/presentation.ts). */
-export const FULLSCREEN_SEVERITIES: readonly Severity[] = ['critical'];
+export const FULLSCREEN_SEVERITIES: readonly Severity[] = ['critical', 'emergency'];
+/** Severities that always take over the screen and cannot be dismissed without an answer (mirrored in the SDK). */
+export const ANSWER_REQUIRED_SEVERITIES: readonly Severity[] = ['emergency'];
+
+/** One answer a recipient may give ("I am safe"): a stable id recorded per recipient, and the label shown. */
+export const ResponseOptionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 lower-case letters, digits, _ or -'),
+    label: z.string().trim().min(1).max(80),
+  })
+  .strict();
+export type ResponseOption = z.infer<typeof ResponseOptionSchema>;
+export const ResponseOptionsSchema = z
+  .array(ResponseOptionSchema)
+  .min(1)
+  .max(6)
+  .refine((opts) => new Set(opts.map((o) => o.id)).size === opts.length, { message: 'response ids must be unique' });
+/** What an emergency offers when its sender gave no answers of their own. */
+export const DEFAULT_EMERGENCY_RESPONSES: readonly ResponseOption[] = [
+  { id: 'safe', label: 'I am safe' },
+  { id: 'help', label: 'I need help' },
+];
 
 /** What a recipient's screen shows. `body` is sanitised HTML by the time it leaves the composer. */
 export const AlertContentSchema = z.object({
@@ -61,6 +83,8 @@ export const AlertContentSchema = z.object({
   body: z.string().max(20_000),
   severity: SeveritySchema,
   presentation: PresentationSchema.default('popup'),
+  /** Answers offered to the recipient; required (defaulted by the composer) on emergencies. */
+  responses: ResponseOptionsSchema.optional(),
 });
 export type AlertContent = z.infer<typeof AlertContentSchema>;
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { IsoDate } from './alerts';
 
-/** Forward-only progress of one delivery; a state never moves back to a lower rank. */
-export const PROGRESS_STATES = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged'] as const;
+/**
+ * Forward-only progress of one delivery; a state never moves back to a lower rank. `responded` (the recipient chose
+ * one of the alert's answers) implies acknowledged and ranks above it.
+ */
+export const PROGRESS_STATES = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged', 'responded'] as const;
 export type ProgressState = (typeof PROGRESS_STATES)[number];
 /**
  * Terminal states: an occurrence taken off screens (recall) or whose window closed before it was displayed
@@ -19,7 +22,7 @@ export const stateRank = (s: DeliveryState): number => ((TERMINAL_STATES as read
 
 /** States a client may report about an alert it holds. */
 export const CLIENT_RECEIPT_STATES = ['delivered', 'displayed', 'acknowledged'] as const;
-export const ReceiptStateSchema = z.enum(['sent', ...CLIENT_RECEIPT_STATES]);
+export const ReceiptStateSchema = z.enum(['sent', ...CLIENT_RECEIPT_STATES, 'responded']);
 export type ReceiptState = z.infer<typeof ReceiptStateSchema>;
 
 /** Deterministic delivery id: one record per occurrence and recipient, so every write is an idempotent upsert. */
@@ -31,13 +34,24 @@ export const occurrenceIdAt = (alertId: string, firingAt: Date): string => `${al
 /** The alert an occurrence belongs to: `<alertId>@<ISO time>` (scheduled) or `<alertId>.<n>` (sent now). */
 export const alertIdOf = (occurrenceId: string): string => (occurrenceId.includes('@') ? occurrenceId.slice(0, occurrenceId.indexOf('@')) : occurrenceId.replace(/\.\d+$/, ''));
 
-export const ReceiptSchema = z.object({
-  occurrenceId: z.string().min(1).max(200),
-  userId: z.string().min(1).max(256),
-  state: ReceiptStateSchema,
-  at: IsoDate,
-  client: z.string().max(200).optional(),
+/** A recipient's answer: one of the alert's response option ids, with an optional free-text comment. */
+export const ResponseSchema = z.object({
+  optionId: z.string().min(1).max(40),
+  comment: z.string().trim().max(500).optional(),
 });
+export type RecipientResponse = z.infer<typeof ResponseSchema>;
+
+export const ReceiptSchema = z
+  .object({
+    occurrenceId: z.string().min(1).max(200),
+    userId: z.string().min(1).max(256),
+    state: ReceiptStateSchema,
+    at: IsoDate,
+    client: z.string().max(200).optional(),
+    /** Present exactly when state is `responded`. */
+    response: ResponseSchema.optional(),
+  })
+  .refine((r) => (r.state === 'responded') === (r.response !== undefined), { path: ['response'], message: 'required with state responded, and only then' });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
 /** Per-recipient state as the admin sees it. */
@@ -52,6 +66,9 @@ export const DeliveryViewSchema = z.object({
   acknowledgedAt: IsoDate.nullable(),
   expiredAt: IsoDate.nullable(),
   recalledAt: IsoDate.nullable(),
+  respondedAt: IsoDate.nullable(),
+  /** The recipient's answer (first one wins), when they gave one. */
+  response: ResponseSchema.nullable(),
   /** How many reminders were pushed to this recipient. */
   reminders: z.number().int().min(0),
   lastRemindedAt: IsoDate.nullable(),

@@ -11,6 +11,19 @@ export const ClientReceiptSchema = z
 export type ClientReceipt = z.infer<typeof ClientReceiptSchema>;
 
 /**
+ * A recipient's answer to an alert's response options, sent over the socket (`respond`); the gateway adds the user
+ * id from the verified token and batches it with receipts. Delivery checks the option id against the alert's options.
+ */
+export const ClientResponseSchema = z
+  .object({
+    occurrenceId: z.string().min(1).max(200),
+    optionId: z.string().min(1).max(40),
+    comment: z.string().max(500).optional(),
+  })
+  .strict();
+export type ClientResponse = z.infer<typeof ClientResponseSchema>;
+
+/**
  * What a client says about itself in the handshake (`auth.hello`). The gateway records it on the socket and passes
  * it along with the client's receipts, so computer and network-range targeting can use it. Best effort: a hello
  * that does not parse is ignored, never a reason to refuse the connection.
@@ -43,6 +56,8 @@ export interface ServerToClientEvents {
 /** Events clients emit to the gateway. */
 export interface ClientToServerEvents {
   receipt: (receipt: ClientReceipt, ack?: ReceiptAck) => void;
+  /** Answer an alert's response options (same ack as receipts). */
+  respond: (response: ClientResponse, ack?: ReceiptAck) => void;
 }
 
 export const SOCKET_USER_ROOM = (userId: string): string => `user:${userId}`;

@@ -35,6 +35,11 @@ export class Recipient {
     return this.socket.timeout(5_000).emitWithAck('receipt', { occurrenceId, state });
   }
 
+  /** Answers one of the alert's response options (socket event `respond`). */
+  respond(occurrenceId: string, optionId: string, comment?: string): Promise<{ ok: boolean; error?: string }> {
+    return this.socket.timeout(5_000).emitWithAck('respond', { occurrenceId, optionId, ...(comment === undefined ? {} : { comment }) });
+  }
+
   close(): void {
     this.socket.disconnect();
   }

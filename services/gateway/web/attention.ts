@@ -11,7 +11,7 @@ export function notificationsSupported(): boolean {
 
 export function notifyIfHidden(alert: ClientAlert, onClick: () => void): void {
   if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
-  const n = new Notification(alert.title, { body: plainText(alert.body).slice(0, 300), tag: alert.occurrenceId, requireInteraction: alert.severity === 'critical', icon: '/icon.svg' });
+  const n = new Notification(alert.title, { body: plainText(alert.body).slice(0, 300), tag: alert.occurrenceId, requireInteraction: alert.severity === 'critical' || alert.severity === 'emergency', icon: '/icon.svg' });
   n.onclick = () => {
     window.focus();
     onClick();

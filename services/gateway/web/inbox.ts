@@ -1,4 +1,4 @@
-import type { LocalState, SeenEntry } from '@herald/client-sdk';
+import { LocalState, requiresAnswer, SeenEntry } from '@herald/client-sdk';
 import { byId, el } from './dom';
 import type { Strings } from './i18n';
 
@@ -12,7 +12,8 @@ export function renderInbox(s: Strings, entries: SeenEntry[], acknowledge: (occu
     li.dataset.occurrence = e.occurrenceId;
     const when = new Date(e.alert!.sentAt).toLocaleString(locale);
     li.append(el('strong', undefined, e.alert!.title), el('span', 'meta', ` ${when} · `), el('span', 'state', s[STATE_KEY[e.state]]));
-    if (e.state === 'received' || e.state === 'displayed') {
+    // An alert that must be answered is answered on its takeover, never acknowledged from the list.
+    if ((e.state === 'received' || e.state === 'displayed') && !requiresAnswer(e.alert!)) {
       const ack = el('button', 'ack small', s.acknowledge);
       ack.type = 'button';
       ack.setAttribute('aria-label', `${s.acknowledge}: ${e.alert!.title}`);

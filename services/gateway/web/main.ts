@@ -61,11 +61,17 @@ function start(session: Session): void {
   };
   window.onhashchange = refreshInbox; // assignment, not addEventListener: one handler across sign-ins
   const acknowledge = (occurrenceId: string) => {
-    c.acknowledge(occurrenceId);
+    // An emergency is only taken down by an answer: a bare acknowledgement (e.g. from the inbox) leaves it up.
+    if (!c.acknowledge(occurrenceId)) return;
     views.remove(occurrenceId);
     refreshInbox();
   };
-  const views = new AlertViews(s, { acknowledge });
+  const respond = (occurrenceId: string, optionId: string) => {
+    if (!c.respond(occurrenceId, optionId)) return;
+    views.remove(occurrenceId);
+    refreshInbox();
+  };
+  const views = new AlertViews(s, { acknowledge, respond });
   c.on('status', (status) => {
     setStatus(status);
     if (status === 'unauthorized') {

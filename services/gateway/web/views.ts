@@ -1,11 +1,12 @@
 import type { ClientAlert } from '@herald/contracts';
-import { presentationOf, responseOptions } from '@herald/client-sdk';
+import { presentationOf, requiresAnswer, responseOptions, severityRank } from '@herald/client-sdk';
 import { byId, domId, el } from './dom';
 import type { Strings } from './i18n';
 import { plainText, sanitize } from './sanitize';
 
 export interface ViewActions {
   acknowledge(occurrenceId: string): void;
+  respond(occurrenceId: string, optionId: string): void;
 }
 
 /**
@@ -47,8 +48,15 @@ export class AlertViews {
 
   private buttons(alert: ClientAlert): HTMLElement {
     const row = el('div', 'actions');
-    // Response options (emergency issue) render here, before the acknowledgement.
-    for (const opt of responseOptions(alert)) row.append(el('button', 'response', opt.label));
+    for (const opt of responseOptions(alert)) {
+      const b = el('button', 'response', opt.label);
+      b.type = 'button';
+      b.dataset.option = opt.id;
+      b.addEventListener('click', () => this.actions.respond(alert.occurrenceId, opt.id));
+      row.append(b);
+    }
+    // An alert that must be answered has no way out but its answers.
+    if (requiresAnswer(alert)) return row;
     const ack = el('button', 'ack', this.s.acknowledge);
     ack.type = 'button';
     ack.addEventListener('click', () => this.actions.acknowledge(alert.occurrenceId));
@@ -70,7 +78,7 @@ export class AlertViews {
     body.append(sanitize(alert.body));
     card.append(this.severityLabel(alert), h, body, this.buttons(alert));
     byId('stack').append(card); // the stack is column-reverse: the last child is on top
-    if (alert.severity === 'critical') card.querySelector<HTMLButtonElement>('button.ack')?.focus();
+    if (alert.severity === 'critical') card.querySelector<HTMLButtonElement>('button.ack, button.response')?.focus();
   }
 
   private addTicker(alert: ClientAlert): void {
@@ -97,8 +105,19 @@ export class AlertViews {
     document.body.classList.toggle('has-ticker', !ticker.hidden);
   }
 
+  /**
+   * Takeovers wait in order of severity, then arrival. An emergency arriving while a lesser takeover is shown pushes
+   * that one back into the queue and takes the screen at once: nothing is shown above an emergency.
+   */
   private queueTakeover(alert: ClientAlert): void {
     this.takeoverQueue.push(alert);
+    this.takeoverQueue.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+    const shown = this.takeoverShown;
+    if (shown && severityRank(alert.severity) > severityRank(shown.severity)) {
+      this.takeoverQueue.unshift(shown);
+      this.takeoverQueue.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+      this.takeoverShown = undefined;
+    }
     if (!this.takeoverShown) this.nextTakeover();
   }
 

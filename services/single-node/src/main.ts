@@ -12,7 +12,7 @@ void runProcess('herald', ALL_SERVICES, { HERALD_BUS: 'memory', HERALD_STORE: 's
       '  Demo directory (deploy/demo-directory.ldif), every password is "herald":',
       '    carol  — admin (may send)      alice, bob — developers ⊂ engineering ⊂ all-staff',
       '    erin   — operations ⊂ engineering      dave — all-staff only',
-      '    frank  — author (may send to engineering)   grace — crisis (critical alerts)   heidi — auditor (read-only)',
+      '    frank  — author (may send to engineering)   grace — crisis (critical and emergency alerts)   heidi — auditor (read-only)',
       `  Try: curl -s -XPOST ${h.url}/api/auth/login -H 'content-type: application/json' -d '{"username":"carol","password":"herald"}'`,
       '',
     ].join('\n') + '\n',

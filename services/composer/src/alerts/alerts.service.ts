@@ -6,12 +6,13 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
+import { presentationFor } from './emergency-content';
 import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
 const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
 /** What every occurrence of the alert shows, sent now or scheduled. */
-const contentOf = (a: AlertDoc): AlertContent => ({ title: a.title, body: a.body, severity: a.severity, presentation: a.presentation ?? 'popup' });
+const contentOf = (a: AlertDoc): AlertContent => ({ title: a.title, body: a.body, severity: a.severity, presentation: a.presentation ?? 'popup', ...(a.responses ? { responses: a.responses } : {}) });
 
 @Injectable()
 export class AlertsService {
@@ -30,7 +31,7 @@ export class AlertsService {
       title: req.title,
       body: sanitizeAlertBody(req.body),
       severity: req.severity,
-      presentation: req.presentation,
+      ...presentationFor(req),
       audience: req.audience,
       status: 'draft',
       createdBy: p.userId,
@@ -110,8 +111,8 @@ export class AlertsService {
     this.policy.mayReadSome(p, 'reading deliveries');
     this.policy.canRead(p, (await this.find(id)).createdBy, 'reading deliveries');
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
-    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, expired: 0, recalled: 0, reminded: 0 };
-    for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged', 'expired', 'recalled'] as const) if (d[`${s}At`]) counts[s]++;
+    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, responded: 0, expired: 0, recalled: 0, reminded: 0 };
+    for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged', 'responded', 'expired', 'recalled'] as const) if (d[`${s}At`]) counts[s]++;
     counts.reminded = deliveries.filter((d) => d.reminders > 0).length;
     return { alertId: id, counts, deliveries };
   }

@@ -6,12 +6,14 @@ import { Infra, INFRA } from '@herald/runtime';
 /** Roles that may write and send alerts at all; what each may reach is decided by `authorize`. */
 export const SENDERS: readonly Role[] = ['admin', 'author', 'crisis'];
 /** Roles that may read any alert and its deliveries; senders read the alerts they created. */
+/** Severities reserved to the crisis team (and admins). */
+export const CRISIS_SEVERITIES: readonly Severity[] = ['critical', 'emergency'];
 export const READERS: readonly Role[] = ['admin', 'auditor'];
 
 /**
  * Who may send what to whom, decided from the principal's roles (read from directory groups at login/refresh):
  * - `admin`: anything to anyone;
- * - `crisis`: critical (emergency) alerts to anyone;
+ * - `crisis`: critical and emergency alerts to anyone (only crisis and admin may send an emergency);
  * - `author`: info and warning alerts to people inside their scope (HERALD_AUTHOR_SCOPES), i.e. every
  *   resolved recipient must be a (nested) member of one of the author's scope groups.
  * Refusals throw ForbiddenError, which the process audits (`auth.denied`).
@@ -23,11 +25,11 @@ export class SendPolicy {
   async authorize(p: Principal, severity: Severity, recipients: string[], action: string): Promise<void> {
     requireRole(p, SENDERS, action);
     if (hasRole(p, 'admin')) return;
-    if (severity === 'critical') {
+    if (CRISIS_SEVERITIES.includes(severity)) {
       if (hasRole(p, 'crisis')) return;
-      throw new ForbiddenError(`${action}: critical alerts require the crisis or admin role`);
+      throw new ForbiddenError(`${action}: ${severity} alerts require the crisis or admin role`);
     }
-    if (!hasRole(p, 'author')) throw new ForbiddenError(`${action}: the crisis role sends only critical alerts`);
+    if (!hasRole(p, 'author')) throw new ForbiddenError(`${action}: the crisis role sends only critical and emergency alerts`);
     const scope = p.scope ?? [];
     if (!scope.length) throw new ForbiddenError(`${action}: no audience scope is configured for your author groups`);
     const allowed = new Set((await this.infra.bus.request(ResolveAudience, { audience: { users: [], groups: scope } satisfies Audience })).userIds);

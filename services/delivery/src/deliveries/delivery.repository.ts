@@ -1,4 +1,4 @@
-import { AlertContent, ClientAlert, deliveryId, DeliveryState, DeliveryView, Receipt, stateRank, TERMINAL_RANK, TerminalState } from '@herald/contracts';
+import { AlertContent, ClientAlert, deliveryId, DeliveryState, DeliveryView, Receipt, RecipientResponse, stateRank, TERMINAL_RANK, TerminalState } from '@herald/contracts';
 import { Collection, ConditionalUpdate, Store } from '@herald/persistence';
 
 export interface OccurrenceDoc extends AlertContent {
@@ -24,6 +24,8 @@ export interface DeliveryDoc {
   acknowledgedAt: string | null;
   expiredAt: string | null;
   recalledAt: string | null;
+  respondedAt?: string | null;
+  response?: RecipientResponse | null;
   reminders: number;
   lastRemindedAt: string | null;
 }
@@ -36,7 +38,17 @@ interface RecallDoc {
 }
 
 /** What a recipient's client receives for an occurrence. */
-export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, presentation: o.presentation ?? 'popup', sentAt: o.sentAt, validUntil: o.validUntil });
+export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({
+  occurrenceId: o._id,
+  alertId: o.alertId,
+  title: o.title,
+  body: o.body,
+  severity: o.severity,
+  presentation: o.presentation ?? 'popup',
+  ...(o.responses ? { responses: o.responses } : {}),
+  sentAt: o.sentAt,
+  validUntil: o.validUntil,
+});
 
 const DISPLAYED = stateRank('displayed');
 const ACKNOWLEDGED = stateRank('acknowledged');
@@ -75,10 +87,17 @@ export class DeliveryRepository {
         acknowledgedAt: null,
         expiredAt: null,
         recalledAt: null,
+        respondedAt: null,
+        response: null,
         reminders: 0,
         lastRemindedAt: null,
       })),
     );
+  }
+
+  /** The occurrences these ids name, by id (to check answers against their options). */
+  async occurrencesById(ids: string[]): Promise<Map<string, OccurrenceDoc>> {
+    return new Map((await this.occurrences.find({ _id: { $in: [...new Set(ids)] } })).map((o) => [o._id, o]));
   }
 
   getOccurrence(id: string): Promise<OccurrenceDoc | null> {
@@ -135,7 +154,9 @@ export class DeliveryRepository {
     for (const r of receipts) {
       const _id = deliveryId(r.occurrenceId, r.userId);
       const at = `${r.state}At` as const;
-      updates.push({ filter: { _id, [at]: null }, set: { [at]: r.at } });
+      // An answer implies the acknowledgement; the first answer is the one recorded.
+      if (r.state === 'responded') updates.push({ filter: { _id, acknowledgedAt: null }, set: { acknowledgedAt: r.at } });
+      updates.push({ filter: { _id, [at]: null }, set: { [at]: r.at, ...(r.response ? { response: r.response } : {}) } });
       updates.push({ filter: { _id, rank: { $lt: stateRank(r.state) } }, set: { state: r.state, rank: stateRank(r.state) } });
     }
     return this.deliveries.updateWhere(updates);
@@ -154,6 +175,8 @@ export class DeliveryRepository {
       acknowledgedAt: d.acknowledgedAt,
       expiredAt: d.expiredAt ?? null,
       recalledAt: d.recalledAt ?? null,
+      respondedAt: d.respondedAt ?? null,
+      response: d.response ?? null,
       reminders: d.reminders ?? 0,
       lastRemindedAt: d.lastRemindedAt ?? null,
     }));

@@ -2,11 +2,14 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { HttpAdapterHost } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { Server, Socket } from 'socket.io';
-import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
+import type { ZodError } from 'zod';
+import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientResponseSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
 import { Principal, socketAuth } from '@herald/auth';
 import { counter, JsonLogger } from '@herald/observability';
 import { Infra, INFRA } from '@herald/runtime';
 import { ReceiptBatcher } from './receipt-batcher';
+
+const replyOf = (ack: unknown): ReceiptAck => (typeof ack === 'function' ? (ack as ReceiptAck) : () => undefined);
 
 type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; client: string }>;
 
@@ -48,8 +51,9 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     socket.data.client = this.describeClient(socket);
     // Register handlers first so receipts sent right after connect are never dropped.
     socket.on('receipt', (raw: unknown, ack?: unknown) => void this.onReceipt(socket, raw, ack));
+    socket.on('respond', (raw: unknown, ack?: unknown) => void this.onRespond(socket, raw, ack));
     socket.onAny((event: string) => {
-      if (event !== 'receipt') malformed.inc({ event: 'unknown' });
+      if (event !== 'receipt' && event !== 'respond') malformed.inc({ event: 'unknown' });
     });
     await socket.join(SOCKET_USER_ROOM(userId));
     try {
@@ -63,20 +67,33 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async onReceipt(socket: HeraldSocket, raw: unknown, ack: unknown): Promise<void> {
-    const reply: ReceiptAck = typeof ack === 'function' ? (ack as ReceiptAck) : () => undefined;
     const parsed = ClientReceiptSchema.safeParse(raw);
-    if (!parsed.success) {
-      malformed.inc({ event: 'receipt' });
-      reply({ ok: false, error: `invalid receipt: ${parsed.error.issues[0].path.join('.') || 'payload'}: ${parsed.error.issues[0].message}` });
-      return;
-    }
-    const receipt: Receipt = { ...parsed.data, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: socket.data.client };
+    if (!parsed.success) return this.refuse('receipt', parsed.error, ack);
+    await this.upstream({ ...parsed.data, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: socket.data.client }, ack);
+  }
+
+  /** An answer travels like a receipt (`responded`, batched); delivery checks it is one of the alert's options. */
+  private async onRespond(socket: HeraldSocket, raw: unknown, ack: unknown): Promise<void> {
+    const parsed = ClientResponseSchema.safeParse(raw);
+    if (!parsed.success) return this.refuse('respond', parsed.error, ack);
+    const { occurrenceId, optionId, comment } = parsed.data;
+    const response = { optionId, ...(comment?.trim() ? { comment: comment.trim() } : {}) };
+    await this.upstream({ occurrenceId, state: 'responded', response, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: socket.data.client }, ack);
+  }
+
+  private refuse(event: 'receipt' | 'respond', error: ZodError, ack: unknown): void {
+    malformed.inc({ event });
+    const issue = error.issues[0];
+    replyOf(ack)({ ok: false, error: `invalid ${event === 'receipt' ? 'receipt' : 'response'}: ${issue.path.join('.') || 'payload'}: ${issue.message}` });
+  }
+
+  private async upstream(receipt: Receipt, ack: unknown): Promise<void> {
     try {
       await this.batcher.add(receipt);
-      reply({ ok: true });
+      replyOf(ack)({ ok: true });
     } catch (err) {
       this.log.write('error', 'receipt batch failed', { error: (err as Error).message });
-      reply({ ok: false, error: 'temporarily unavailable, retry' });
+      replyOf(ack)({ ok: false, error: 'temporarily unavailable, retry' });
     }
   }
 

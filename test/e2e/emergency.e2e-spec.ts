@@ -1,0 +1,128 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import type { ClientAlert } from '@herald/contracts';
+import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, Recipient, sendAlert, startSingleNode } from '@herald/testing';
+
+const SAFE_OR_HELP = [
+  { id: 'safe', label: 'I am safe' },
+  { id: 'help', label: 'I need help' },
+];
+
+/**
+ * Emergencies as the crisis team and the recipients meet them: only crisis/admin may send one (refusals audited), it
+ * takes over the screen with answers, only an answer settles it, and every answer is recorded per recipient.
+ */
+describe('emergency alerts and answers — single-node demo', () => {
+  let h: Harness;
+  const sockets: Recipient[] = [];
+  const api = (path: string) => request(h.route(path));
+
+  before(async () => {
+    h = await startSingleNode();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await h?.close();
+  });
+
+  const connect = async (user: string) => {
+    const r = await Recipient.connect(h.gatewayUrl, await login(h.route, user));
+    sockets.push(r);
+    return r;
+  };
+  const emergencyTo = (users: string[], o: Record<string, unknown> = {}) => newAlert({ severity: 'emergency', title: 'Fire in building A', audience: { users, groups: [] }, ...o });
+
+  test('only crisis and admin may send an emergency; each refusal is in the audit trail', async () => {
+    const [frank, grace, carol, heidi] = await Promise.all([DEMO.author, DEMO.crisis, DEMO.admin, DEMO.auditor].map((u) => login(h.route, u)));
+    const post = (t: string, body: Record<string, unknown>) => api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${t}`).send(body);
+    const refused = await post(frank, emergencyTo(['alice'])).expect(403);
+    assert.match(refused.body.message, /emergency alerts require the crisis or admin role/);
+    await post(heidi, emergencyTo(['alice'])).expect(403);
+    const byGrace = (await post(grace, emergencyTo(['alice'], { presentation: 'popup' })).expect(201)).body;
+    assert.equal(byGrace.presentation, 'fullscreen', 'an emergency always takes over the screen');
+    assert.deepEqual(byGrace.responses, SAFE_OR_HELP, 'default answers');
+    const custom = [{ id: 'out', label: 'I am outside' }];
+    assert.deepEqual((await post(carol, emergencyTo(['alice'], { responses: custom })).expect(201)).body.responses, custom);
+    const dup = await post(carol, emergencyTo(['alice'], { responses: [custom[0], custom[0]] })).expect(400);
+    assert.match(dup.body.message, /responses/);
+
+    const trail = await eventually(async () => {
+      const res = await api('/api/audit').get('/api/audit').set('authorization', `Bearer ${heidi}`).expect(200);
+      const denied = res.body.entries.filter((e: { action: string; actor: string }) => e.action === 'auth.denied' && [DEMO.author, DEMO.auditor].includes(e.actor));
+      return denied.length === 2 ? denied : null;
+    }, 5_000, 'both refusals in the audit trail');
+    const frankDenied = trail.find((e: { actor: string }) => e.actor === DEMO.author);
+    assert.match(frankDenied.details.reason, /emergency alerts require the crisis or admin role/);
+  });
+
+  test('recipients get a full-screen emergency with answers; only a valid answer settles it and is recorded', async () => {
+    const grace = await login(h.route, DEMO.crisis);
+    const [alice, dave] = await Promise.all([connect('alice'), connect('dave')]);
+    const sent = await sendAlert(h.route, grace, emergencyTo(['alice', 'dave', 'erin']));
+    await eventually(() => alice.alerts.length === 1 && dave.alerts.length === 1, 5_000, 'alice and dave to receive the emergency');
+    const got: ClientAlert = alice.alerts[0];
+    assert.equal(got.severity, 'emergency');
+    assert.equal(got.presentation, 'fullscreen');
+    assert.deepEqual(got.responses, SAFE_OR_HELP);
+
+    // A bare acknowledgement and an answer that is not offered change nothing; a malformed one is refused outright.
+    assert.deepEqual(await alice.receipt(sent.occurrenceId, 'acknowledged'), { ok: true });
+    assert.deepEqual(await dave.respond(sent.occurrenceId, 'nope'), { ok: true });
+    const bad = await dave.respond(sent.occurrenceId, '', 'x');
+    assert.equal(bad.ok, false);
+    assert.match(bad.error!, /invalid response: optionId/);
+    assert.deepEqual(await dave.respond(sent.occurrenceId, 'help', '  Trapped on floor 3  '), { ok: true });
+    const afterDave = await eventually(async () => {
+      const ds = await deliveriesOf(h.route, grace, sent.id);
+      return ds.find((d) => d.userId === 'dave')?.state === 'responded' ? ds : null;
+    }, 5_000, "dave's answer to be recorded");
+    const byUser = (ds: typeof afterDave, u: string) => ds.find((d) => d.userId === u)!;
+    assert.deepEqual(byUser(afterDave, 'dave').response, { optionId: 'help', comment: 'Trapped on floor 3' });
+    assert.ok(byUser(afterDave, 'dave').acknowledgedAt, 'an answer acknowledges');
+    assert.equal(byUser(afterDave, 'alice').acknowledgedAt, null, 'a bare acknowledgement does not settle an emergency');
+    assert.equal(byUser(afterDave, 'erin').state, 'targeted');
+
+    // Alice is still owed it: a reconnect shows it again; her answer settles it, a second answer does not replace it.
+    const alice2 = await connect('alice');
+    await eventually(() => alice2.alerts.some((a) => a.occurrenceId === sent.occurrenceId), 5_000, 'the unanswered emergency again on reconnect');
+    await alice2.respond(sent.occurrenceId, 'safe');
+    await alice2.respond(sent.occurrenceId, 'help');
+    const final = await eventually(async () => {
+      const ds = await deliveriesOf(h.route, grace, sent.id);
+      return byUser(ds, 'alice').state === 'responded' ? ds : null;
+    }, 5_000, "alice's answer to be recorded");
+    assert.deepEqual(byUser(final, 'alice').response, { optionId: 'safe' });
+    const counts = (await api('/api/alerts').get(`/api/alerts/${sent.id}/deliveries`).set('authorization', `Bearer ${grace}`).expect(200)).body.counts;
+    assert.equal(counts.responded, 2);
+    const alice3 = await connect('alice');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(alice3.alerts.length, 0, 'an answered emergency is no longer pending');
+  });
+
+  test('the web client shows the emergency above a critical takeover, with answers and no other way out', async () => {
+    const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    try {
+      const carol = await login(h.route, DEMO.admin);
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await page.goto(h.gatewayUrl);
+      await page.fill('#username', 'bob');
+      await page.fill('#password', DEMO.password);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#status[data-status=connected]');
+      await sendAlert(h.route, carol, newAlert({ severity: 'critical', presentation: 'fullscreen', title: 'Server room', audience: { users: ['bob'], groups: [] } }));
+      await page.waitForSelector('#takeover .panel.critical');
+      const sent = await sendAlert(h.route, carol, emergencyTo(['bob']));
+      await page.waitForSelector('#takeover .panel.emergency');
+      assert.equal(await page.locator('#takeover .panel.emergency button.ack').count(), 0, 'no acknowledge button on an emergency');
+      assert.deepEqual(await page.locator('#takeover button.response').allTextContents(), ['I am safe', 'I need help']);
+      await page.click('#takeover button.response[data-option=safe]');
+      // The critical takeover it pre-empted comes back once the emergency is answered.
+      await page.waitForSelector('#takeover .panel.critical');
+      const bob = await eventually(async () => (await deliveriesOf(h.route, carol, sent.id)).find((d) => d.userId === 'bob' && d.state === 'responded'), 5_000, "bob's answer from the browser");
+      assert.deepEqual(bob.response, { optionId: 'safe' });
+    } finally {
+      await browser.close();
+    }
+  });
+});
