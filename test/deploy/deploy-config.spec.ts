@@ -15,6 +15,7 @@ const ROUTES: Readonly<Record<string, string>> = {
   '/api/auth': 'composer',
   '/api/alerts': 'composer',
   '/api/templates': 'composer',
+  '/api/emergency': 'composer',
   '/api/directory': 'directory',
   '/api/audiences': 'directory',
   '/api/schedules': 'scheduler',

@@ -1,8 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import type { ClientAlert } from '@herald/contracts';
-import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, Recipient, sendAlert, startSingleNode } from '@herald/testing';
+import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, Recipient, repoRoot, sendAlert, startSingleNode } from '@herald/testing';
+
+const WEBHOOK_TOKEN = 'test-emergency-webhook-token-0123456789';
+const run = promisify(execFile);
 
 const SAFE_OR_HELP = [
   { id: 'safe', label: 'I am safe' },
@@ -19,7 +25,7 @@ describe('emergency alerts and answers — single-node demo', () => {
   const api = (path: string) => request(h.route(path));
 
   before(async () => {
-    h = await startSingleNode();
+    h = await startSingleNode({ EMERGENCY_WEBHOOK_TOKEN: WEBHOOK_TOKEN });
   });
   after(async () => {
     sockets.forEach((s) => s.close());
@@ -124,5 +130,65 @@ describe('emergency alerts and answers — single-node demo', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  test('an admin writes a crisis template; crisis fires it with one request, by API, webhook and CLI; every attempt is audited', async () => {
+    const [carol, grace, frank, heidi] = await Promise.all([DEMO.admin, DEMO.crisis, DEMO.author, DEMO.auditor].map((u) => login(h.route, u)));
+    const as = (t: string) => ({ authorization: `Bearer ${t}` });
+    const evacuate = { name: 'Evacuate building A', title: 'Evacuate building A now', body: '<p>Use the stairs.</p><script>x()</script>', audience: { users: ['alice', 'dave'], groups: [] } };
+    await api('/api/templates').post('/api/templates').set(as(grace)).send(evacuate).expect(403);
+    const bad = await api('/api/templates').post('/api/templates').set(as(carol)).send({ ...evacuate, severity: 'info' }).expect(400);
+    assert.match(bad.body.message, /severity/);
+    const t = (await api('/api/templates').post('/api/templates').set(as(carol)).send(evacuate).expect(201)).body;
+    assert.equal(t.severity, 'emergency');
+    assert.deepEqual(t.responses, SAFE_OR_HELP);
+    assert.doesNotMatch(t.body, /script/, 'template bodies are sanitised like alerts');
+    const edited = (await api('/api/templates').put(`/api/templates/${t.id}`).set(as(carol)).send({ ...evacuate, title: 'EVACUATE building A now' }).expect(200)).body;
+    assert.equal(edited.version, 2);
+    await api('/api/templates').put(`/api/templates/${t.id}`).set(as(grace)).send(evacuate).expect(403);
+    assert.deepEqual((await api('/api/templates').get('/api/templates').set(as(grace)).expect(200)).body.templates.map((x: { id: string }) => x.id), [t.id]);
+    await api('/api/templates').get('/api/templates').set(as(frank)).expect(403);
+
+    const [alice, dave] = await Promise.all([connect('alice'), connect('dave')]);
+    // One request from the crisis team: everyone in the template's audience gets it, with its answers.
+    const fired = (await api('/api/emergency').post('/api/emergency').set(as(grace)).send({ templateId: t.id, overrides: { body: '<p>Fire on floor 2. Use the east stairs.</p>' } }).expect(202)).body;
+    await eventually(() => [alice, dave].every((r) => r.alerts.some((a) => a.alertId === fired.id)), 5_000, 'both to receive the fired template');
+    const got = alice.alerts.find((a) => a.alertId === fired.id)!;
+    assert.equal(got.title, 'EVACUATE building A now');
+    assert.match(got.body, /east stairs/);
+    assert.deepEqual(got.responses, SAFE_OR_HELP);
+    await api('/api/emergency').post('/api/emergency').set(as(frank)).send({ templateId: t.id }).expect(403);
+    await api('/api/emergency').post('/api/emergency').set(as(grace)).send({ templateId: 'no-such-template' }).expect(404);
+    await api('/api/emergency').post('/api/emergency').set(as(grace)).send({ templateId: t.id, overrides: { severity: 'info' } }).expect(400);
+
+    // The webhook: its own token, never a JWT.
+    const hook = `/api/emergency/webhook/${t.id}`;
+    await api(hook).post(hook).set(as(grace)).expect(401);
+    await api(hook).post(hook).set(as('x'.repeat(WEBHOOK_TOKEN.length))).expect(401);
+    const byHook = (await api(hook).post(hook).set(as(WEBHOOK_TOKEN)).send({ anything: 'ignored' }).expect(202)).body;
+    await eventually(() => dave.alerts.some((a) => a.alertId === byHook.id), 5_000, 'the webhook firing to arrive');
+
+    // The CLI, as an operator runs it.
+    const cli = join(repoRoot(), 'dist', 'libs', 'cli', 'src', 'herald.js');
+    const ok = await run(process.execPath, [cli, 'emergency', 'fire', t.id, '--url', h.route('/api/emergency')], { env: { ...process.env, HERALD_TOKEN: grace } });
+    assert.match(ok.stdout, new RegExp(`^Fired template ${t.id}: alert \\S+ "EVACUATE building A now" is going out now`));
+    await eventually(() => alice.alerts.filter((a) => a.title === 'EVACUATE building A now').length === 3, 5_000, 'the CLI firing to arrive');
+    const refused = await run(process.execPath, [cli, 'emergency', 'fire', t.id, '--url', h.route('/api/emergency')], { env: { ...process.env, HERALD_TOKEN: frank } }).then(
+      () => assert.fail('a refused firing must not exit 0'),
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /refused \(403\).*Nothing was sent/);
+
+    const trail = await eventually(async () => {
+      const entries: { action: string; actor: string; details: { channel?: string } }[] = (await api('/api/audit').get('/api/audit').set(as(heidi)).expect(200)).body.entries;
+      const mine = entries.filter((e) => e.action.startsWith('emergency.'));
+      return mine.length >= 8 ? mine : null;
+    }, 5_000, 'every firing attempt in the audit trail');
+    const count = (action: string, channel: string) => trail.filter((e) => e.action === action && e.details.channel === channel).length;
+    assert.equal(count('emergency.fired', 'api'), 2, 'API and CLI firings');
+    assert.equal(count('emergency.fired', 'webhook'), 1);
+    assert.equal(count('emergency.refused', 'api'), 3, 'frank by API and by CLI, and a missing template (a malformed request is refused before it is an attempt)');
+    assert.equal(count('emergency.refused', 'webhook'), 2);
   });
 });

@@ -52,6 +52,7 @@ describe('loadEnv', () => {
       DIRECTORY_INCREMENTAL_SYNC_SECONDS: 60,
       JWT_SECRET: '',
       METRICS_TOKEN: '',
+      EMERGENCY_WEBHOOK_TOKEN: '',
       JWT_TTL_SECONDS: 900,
       REFRESH_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
@@ -122,6 +123,12 @@ describe('loadEnv', () => {
     const msg = configError(() => loadEnv({ PORT: 'x', HERALD_BUS: 'kafka', LOG_LEVEL: 'loud' }), 'PORT');
     assert.match(msg, /^  HERALD_BUS: /m);
     assert.match(msg, /^  LOG_LEVEL: /m);
+  });
+
+  test('EMERGENCY_WEBHOOK_TOKEN shorter than 24 characters is refused', () => {
+    const msg = configError(() => loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(23) }), 'EMERGENCY_WEBHOOK_TOKEN');
+    assert.ok(msg.includes('EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters'), msg);
+    assert.equal(loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(24) }).EMERGENCY_WEBHOOK_TOKEN, 'w'.repeat(24));
   });
 
   test('METRICS_TOKEN shorter than 16 characters is refused', () => {

@@ -83,6 +83,8 @@ export const envSchema = z.object({
   PUBLIC_URL: z.string().default(''),
   TRUST_PROXY: z.string().default(''),
   METRICS_TOKEN: z.string().default(''),
+  /** Token of the inbound emergency webhook (panic buttons, monitoring); empty = webhook off. Never a JWT. */
+  EMERGENCY_WEBHOOK_TOKEN: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RECEIPT_BATCH_MS: int(1, 60_000).default(100),
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
@@ -116,6 +118,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
   if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
+  if (env.EMERGENCY_WEBHOOK_TOKEN && env.EMERGENCY_WEBHOOK_TOKEN.length < 24) problems.push('  EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

@@ -25,6 +25,8 @@ export interface DistributedHarness extends Harness {
 export const ROUTE_OWNERS: [string, ServiceName][] = [
   ['/api/auth', 'composer'],
   ['/api/alerts', 'composer'],
+  ['/api/templates', 'composer'],
+  ['/api/emergency', 'composer'],
   ['/api/audit', 'audit'],
   ['/api/directory', 'directory'],
   ['/api/audiences', 'directory'],

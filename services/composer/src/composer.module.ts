@@ -8,17 +8,23 @@ import { AlertRepository } from './alerts/alert.repository';
 import { SendPolicy } from './alerts/send-policy';
 import { LoginThrottle } from './auth/login-throttle';
 import { SessionRepository } from './auth/session.repository';
+import { TemplatesController } from './templates/templates.controller';
+import { TemplatesService } from './templates/templates.service';
+import { TemplateRepository } from './templates/template.repository';
+import { EmergencyController } from './emergency/emergency.controller';
+import { EmergencyService } from './emergency/emergency.service';
 
-/** Composer: the admin REST API — login and sessions, alert authoring, send-now; asks delivery for per-recipient state. */
+/** Composer: the admin REST API — login and sessions, alert authoring, send-now, crisis templates and emergency firing; asks delivery for per-recipient state. */
 @Module({})
 export class ComposerModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: ComposerModule,
-      controllers: [AuthController, AlertsController],
+      controllers: [AuthController, AlertsController, TemplatesController, EmergencyController],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AlertRepository, useFactory: async () => AlertRepository.open(await infra.store('composer')) },
+        { provide: TemplateRepository, useFactory: async () => TemplateRepository.open(await infra.store('composer')) },
         { provide: SessionRepository, useFactory: async () => SessionRepository.open(await infra.store('composer')) },
         {
           provide: LoginThrottle,
@@ -29,6 +35,8 @@ export class ComposerModule {
         AuthService,
         SendPolicy,
         AlertsService,
+        TemplatesService,
+        EmergencyService,
       ],
     };
   }
