@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -190,5 +191,55 @@ describe('emergency alerts and answers — single-node demo', () => {
     assert.equal(count('emergency.fired', 'webhook'), 1);
     assert.equal(count('emergency.refused', 'api'), 3, 'frank by API and by CLI, and a missing template (a malformed request is refused before it is an attempt)');
     assert.equal(count('emergency.refused', 'webhook'), 2);
+  });
+
+  test('the accountability board counts answers live, lists who to call, and "all clear" ends the emergency everywhere', async () => {
+    const [grace, frank] = await Promise.all([login(h.route, DEMO.crisis), login(h.route, DEMO.author)]);
+    const [alice, dave, erin] = await Promise.all([connect('alice'), connect('dave'), connect('erin')]);
+    const sent = await sendAlert(h.route, grace, emergencyTo(['alice', 'dave', 'erin']));
+    await eventually(() => [alice, dave, erin].every((r) => r.alerts.some((a) => a.alertId === sent.id)), 5_000, 'all three to receive it');
+    await api('/api/alerts').get(`/api/alerts/${sent.id}/summary`).set('authorization', `Bearer ${frank}`).expect(403);
+
+    // The live board: server-sent events, read as an admin console would.
+    type Summary = { byState: Record<string, number>; byResponse: { id: string; count: number }[]; unanswered: { userId: string; mail?: string; department?: string; location?: string }[]; allClearAt: string | null };
+    const events: Summary[] = [];
+    const url = new URL(h.route('/api/alerts') + `/api/alerts/${sent.id}/summary/stream`);
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => get(url, { headers: { authorization: `Bearer ${grace}` } }, resolve).on('error', reject));
+    assert.equal(stream.statusCode, 200);
+    assert.match(String(stream.headers['content-type']), /^text\/event-stream/);
+    let buffer = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^event: summary\ndata: (.*)$/s.exec(frame);
+        if (data) events.push(JSON.parse(data[1]) as Summary);
+      }
+    });
+    try {
+      await eventually(() => events.length > 0, 5_000, 'the first summary event');
+      assert.equal(events[0].unanswered.length, 3);
+      await alice.respond(sent.occurrenceId, 'safe');
+      await dave.respond(sent.occurrenceId, 'help', 'ankle');
+      const answered = await eventually(() => events.find((e) => e.byResponse.every((r) => r.count === 1)), 5_000, 'the board to show both answers');
+      assert.deepEqual(answered.byResponse.map((r) => [r.id, r.count]), [['safe', 1], ['help', 1]]);
+      assert.equal(answered.byState.responded, 2);
+      assert.deepEqual(answered.unanswered.map(({ userId, mail, department, location }) => ({ userId, mail, department, location })), [
+        { userId: 'erin', mail: 'erin@example.com', department: 'Operations', location: 'Paris' },
+      ]);
+
+      await api('/api/alerts').post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${frank}`).expect(403);
+      await api('/api/alerts').post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${grace}`).expect(202);
+      await eventually(() => erin.recalls.some((r) => r.alertId === sent.id && r.reason === 'all-clear'), 5_000, "erin's screen to be cleared");
+      const closed = await eventually(() => events.find((e) => e.allClearAt !== null), 5_000, 'the board to show the all clear');
+      assert.equal(closed.byState.recalled, 1, 'erin, who never answered, is recalled');
+      assert.equal(closed.byState.responded, 2, 'answers stand');
+      const now = (await api('/api/alerts').get(`/api/alerts/${sent.id}/summary`).set('authorization', `Bearer ${grace}`).expect(200)).body;
+      assert.deepEqual(now, closed, 'the stream and the summary agree');
+    } finally {
+      stream.destroy();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
 import { AuditEntrySchema } from './audit';
 import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
+import { RecallReasonSchema } from './socket-events';
 
 /** Composer → delivery: an occurrence of an alert must reach its audience now. */
 export const DispatchRequested = defineEvent(
@@ -26,6 +27,24 @@ export const ResolveAudience = defineRpc(
   'directory',
   z.object({ audience: AudienceSchema }),
   z.object({ userIds: z.array(z.string()), unknownUsers: z.array(z.string()), unknownGroups: z.array(z.string()) }),
+);
+
+/** A directory user as a follow-up list shows them (who has not answered an emergency). */
+export const PersonSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  mail: z.string().optional(),
+  department: z.string().optional(),
+  location: z.string().optional(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+/** Anyone → directory: contact details of these users from the snapshot (unknown ids are left out). */
+export const DescribeUsers = defineRpc(
+  'directory.describe.v1',
+  'directory',
+  z.object({ userIds: z.array(z.string().min(1).max(256)).max(100_000) }),
+  z.object({ users: z.array(PersonSchema) }),
 );
 
 /** Delivery → every gateway: push one occurrence to the sockets of these recipients (one message per chunk). */
@@ -70,7 +89,7 @@ export const CancelSchedule = defineRpc('schedule.cancel.v1', 'scheduler', z.obj
 export const ExpiryRequested = defineEvent('schedule.expiry.v1', 'scheduler', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), validUntil: IsoDate }));
 
 /** Composer → delivery: take an alert off every screen; its open deliveries become `recalled`. */
-export const RecallRequested = defineEvent('delivery.recall.v1', 'delivery', z.object({ alertId: z.string().min(1), requestedBy: z.string() }));
+export const RecallRequested = defineEvent('delivery.recall.v1', 'delivery', z.object({ alertId: z.string().min(1), requestedBy: z.string(), reason: RecallReasonSchema.optional() }));
 
 /** Scheduler → delivery: an occurrence's validity window closed; deliveries not displayed become `expired`. */
 export const ExpiryDue = defineEvent('delivery.expire.v1', 'delivery', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1) }));
@@ -82,7 +101,7 @@ export const ReminderDue = defineEvent('delivery.remind.v1', 'delivery', z.objec
 export const AlertRecalled = defineEvent(
   'alert.recalled.v1',
   'gateway',
-  z.object({ alertId: z.string(), occurrenceId: z.string(), recipients: z.array(z.string()).min(1) }),
+  z.object({ alertId: z.string(), occurrenceId: z.string(), recipients: z.array(z.string()).min(1), reason: RecallReasonSchema.optional() }),
   { broadcast: true },
 );
 
@@ -99,6 +118,7 @@ export const RpcEnvelopeSchema = z.union([
 export const ALL_CONTRACTS = [
   DispatchRequested,
   ResolveAudience,
+  DescribeUsers,
   AlertFanout,
   DeliveryReceipts,
   PendingAlerts,

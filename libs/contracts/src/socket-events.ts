@@ -40,10 +40,16 @@ export type ClientHello = z.infer<typeof ClientHelloSchema>;
 
 export type ReceiptAck = (reply: { ok: true } | { ok: false; error: string }) => void;
 
+/** Why an occurrence leaves the screens: taken back by its sender, its window closed, or the emergency is over. */
+export const RecallReasonSchema = z.enum(['recall', 'expired', 'all-clear']);
+export type RecallReason = z.infer<typeof RecallReasonSchema>;
+
 /** An occurrence withdrawn after it was sent: clients remove it and never show it again. */
 export interface AlertRecall {
   occurrenceId: string;
   alertId: string;
+  /** Absent from older servers (read it as `recall`); `all-clear` lets the client say the danger is over. */
+  reason?: RecallReason;
 }
 
 /** Events the gateway emits to clients. */

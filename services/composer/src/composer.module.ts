@@ -13,6 +13,8 @@ import { TemplatesService } from './templates/templates.service';
 import { TemplateRepository } from './templates/template.repository';
 import { EmergencyController } from './emergency/emergency.controller';
 import { EmergencyService } from './emergency/emergency.service';
+import { AccountabilityController } from './accountability/accountability.controller';
+import { AccountabilityService } from './accountability/accountability.service';
 
 /** Composer: the admin REST API — login and sessions, alert authoring, send-now, crisis templates and emergency firing; asks delivery for per-recipient state. */
 @Module({})
@@ -20,7 +22,7 @@ export class ComposerModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: ComposerModule,
-      controllers: [AuthController, AlertsController, TemplatesController, EmergencyController],
+      controllers: [AuthController, AlertsController, TemplatesController, EmergencyController, AccountabilityController],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AlertRepository, useFactory: async () => AlertRepository.open(await infra.store('composer')) },
@@ -37,6 +39,7 @@ export class ComposerModule {
         AlertsService,
         TemplatesService,
         EmergencyService,
+        AccountabilityService,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ResolveAudience } from '@herald/contracts';
+import { DescribeUsers, ResolveAudience } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { AudienceHandler } from './audiences/audience.handler';
 import { AudienceService } from './audiences/audience.service';
@@ -7,6 +7,7 @@ import { AudienceRepository } from './audiences/audience.repository';
 import { AudiencesController } from './audiences/audiences.controller';
 import { SavedAudiencesService } from './audiences/saved-audiences.service';
 import { DirectoryController } from './search/directory.controller';
+import { PeopleHandler } from './search/people.handler';
 import { SnapshotService } from './snapshot/snapshot.service';
 import { SnapshotRepository } from './snapshot/snapshot.repository';
 
@@ -16,7 +17,7 @@ export class DirectoryModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: DirectoryModule,
-      controllers: [AudienceHandler, AudiencesController, DirectoryController],
+      controllers: [AudienceHandler, PeopleHandler, AudiencesController, DirectoryController],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AudienceRepository, useFactory: async () => AudienceRepository.open(await infra.store('directory')) },
@@ -30,4 +31,4 @@ export class DirectoryModule {
   }
 }
 
-export const directoryService: ServiceDefinition = { name: 'directory', contracts: [ResolveAudience], module: (infra) => DirectoryModule.register(infra) };
+export const directoryService: ServiceDefinition = { name: 'directory', contracts: [ResolveAudience, DescribeUsers], module: (infra) => DirectoryModule.register(infra) };

@@ -13,6 +13,8 @@ export interface AlertDoc extends AlertContent {
   /** Set when the alert was handed to the scheduler (the schedule id is the alert id). */
   scheduledAt?: string | null;
   recalledAt?: string | null;
+  /** Set when the recall was an "all clear" (the emergency is over). */
+  allClearAt?: string | null;
 }
 
 /** The composer's alerts. */
@@ -41,7 +43,7 @@ export class AlertRepository {
   }
 
   /** Recall is final: whatever the alert's status was (sent or scheduled), it becomes recalled. */
-  async markRecalled(id: string, at: string): Promise<boolean> {
-    return (await this.alerts.updateWhere([{ filter: { _id: id, status: { $in: ['sent', 'scheduled'] } }, set: { status: 'recalled', recalledAt: at } }])) === 1;
+  async markRecalled(id: string, at: string, reason: 'recall' | 'all-clear' | 'expired' = 'recall'): Promise<boolean> {
+    return (await this.alerts.updateWhere([{ filter: { _id: id, status: { $in: ['sent', 'scheduled'] } }, set: { status: 'recalled', recalledAt: at, ...(reason === 'all-clear' ? { allClearAt: at } : {}) } }])) === 1;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
+import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
@@ -93,7 +93,7 @@ export class AlertsService {
    * Takes an alert off every screen: no more firings or reminders (scheduler), open deliveries become `recalled`
    * and connected clients get `alert:recall` (delivery → gateways). Repeating it is harmless.
    */
-  async recall(p: Principal, id: string): Promise<AlertView> {
+  async recall(p: Principal, id: string, reason: RecallReason = 'recall'): Promise<AlertView> {
     requireRole(p, SENDERS, 'recalling an alert');
     const alert = await this.find(id);
     // Whoever may send this alert to its audience may take it down again.
@@ -101,9 +101,10 @@ export class AlertsService {
     if (alert.status === 'draft') throw new ConflictError(`alert ${id} was never sent`);
     const correlationId = randomUUID();
     if (alert.status === 'scheduled') await this.infra.bus.request(CancelSchedule, { alertId: id, requestedBy: p.userId }, { correlationId });
-    await this.infra.bus.publish(RecallRequested, { alertId: id, requestedBy: p.userId }, { correlationId });
-    await this.repo.markRecalled(id, this.infra.clock.now().toISOString());
-    await this.audit.record([{ id: `${id}:recalled`, actor: p.userId, action: 'alert.recalled', subject: `alert:${id}`, alertId: id, correlationId }], correlationId);
+    await this.infra.bus.publish(RecallRequested, { alertId: id, requestedBy: p.userId, reason }, { correlationId });
+    await this.repo.markRecalled(id, this.infra.clock.now().toISOString(), reason);
+    const action = reason === 'all-clear' ? 'alert.all-clear' : 'alert.recalled';
+    await this.audit.record([{ id: `${id}:${reason}`, actor: p.userId, action, subject: `alert:${id}`, alertId: id, correlationId }], correlationId);
     return view((await this.repo.get(id))!);
   }
 

@@ -11,7 +11,7 @@ export class LifecycleHandler {
 
   @EventPattern(RecallRequested.key)
   recall(@Payload() m: z.infer<typeof RecallRequested.schema>, @Ctx() ctx: MessageContext): Promise<void> {
-    return this.lifecycle.recall(m.alertId, m.requestedBy, ctx.correlationId);
+    return this.lifecycle.recall(m.alertId, m.requestedBy, ctx.correlationId, m.reason);
   }
 
   @EventPattern(ExpiryDue.key)

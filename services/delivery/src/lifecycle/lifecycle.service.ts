@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertFanout, AlertRecalled } from '@herald/contracts';
+import { AlertFanout, AlertRecalled, RecallReason } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.repository';
 
@@ -12,18 +12,18 @@ import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.reposi
 export class LifecycleService {
   constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
 
-  async recall(alertId: string, requestedBy: string, correlationId?: string): Promise<void> {
+  async recall(alertId: string, requestedBy: string, correlationId?: string, reason: RecallReason = 'recall'): Promise<void> {
     const at = this.now();
     await this.repo.markRecalled(alertId, at, requestedBy);
     const recalled = await this.repo.terminate({ alertId }, 'recalled', at);
-    for (const o of await this.repo.occurrencesOf(alertId)) await this.pushRecall(alertId, o._id, correlationId);
-    await this.audit.record([{ id: `${alertId}:recalled-deliveries`, actor: requestedBy, action: 'delivery.recalled', subject: `alert:${alertId}`, alertId, correlationId, details: { deliveries: recalled } }], correlationId);
+    for (const o of await this.repo.occurrencesOf(alertId)) await this.pushRecall(alertId, o._id, correlationId, reason);
+    await this.audit.record([{ id: `${alertId}:recalled-deliveries`, actor: requestedBy, action: 'delivery.recalled', subject: `alert:${alertId}`, alertId, correlationId, details: { deliveries: recalled, reason } }], correlationId);
   }
 
   async expire(alertId: string, occurrenceId: string, correlationId?: string): Promise<void> {
     const expired = await this.repo.terminate({ occurrenceId }, 'expired', this.now());
     // Displayed-but-unacknowledged screens hold it too: they are told to take it down at the end of its window.
-    await this.pushRecall(alertId, occurrenceId, correlationId);
+    await this.pushRecall(alertId, occurrenceId, correlationId, 'expired');
     await this.audit.record([{ id: `${occurrenceId}:expired`, actor: 'system', action: 'occurrence.expired', subject: `occurrence:${occurrenceId}`, alertId, correlationId, details: { expiredDeliveries: expired } }], correlationId);
   }
 
@@ -43,10 +43,10 @@ export class LifecycleService {
     );
   }
 
-  private async pushRecall(alertId: string, occurrenceId: string, correlationId?: string): Promise<void> {
+  private async pushRecall(alertId: string, occurrenceId: string, correlationId: string | undefined, reason: RecallReason): Promise<void> {
     const userIds = await this.repo.openRecipients(occurrenceId);
     const size = this.infra.env.FANOUT_CHUNK_SIZE;
-    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(AlertRecalled, { alertId, occurrenceId, recipients: userIds.slice(i, i + size) }, { correlationId });
+    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(AlertRecalled, { alertId, occurrenceId, recipients: userIds.slice(i, i + size), reason }, { correlationId });
   }
 
   private now(): string {

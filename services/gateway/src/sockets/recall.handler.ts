@@ -10,6 +10,6 @@ export class RecallHandler {
 
   @EventPattern(AlertRecalled.key)
   recall(@Payload() msg: z.infer<typeof AlertRecalled.schema>): void {
-    this.gateway.recall({ alertId: msg.alertId, occurrenceId: msg.occurrenceId }, msg.recipients);
+    this.gateway.recall({ alertId: msg.alertId, occurrenceId: msg.occurrenceId, reason: msg.reason ?? 'recall' }, msg.recipients);
   }
 }

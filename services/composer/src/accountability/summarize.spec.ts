@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DeliveryView } from '@herald/contracts';
+import { summarize } from './summarize';
+
+const at = '2026-01-01T00:00:00.000Z';
+const delivery = (userId: string, o: Partial<DeliveryView> = {}): DeliveryView => ({
+  userId,
+  occurrenceId: 'a.1',
+  state: 'targeted',
+  targetedAt: at,
+  sentAt: null,
+  deliveredAt: null,
+  displayedAt: null,
+  acknowledgedAt: null,
+  expiredAt: null,
+  recalledAt: null,
+  respondedAt: null,
+  response: null,
+  reminders: 0,
+  lastRemindedAt: null,
+  ...o,
+});
+const options = [
+  { id: 'safe', label: 'I am safe' },
+  { id: 'help', label: 'I need help' },
+];
+
+test('counts by state and by answer add up; the unanswered are listed with their directory details', () => {
+  const s = summarize(
+    'a',
+    options,
+    [
+      delivery('zoe', { state: 'displayed' }),
+      delivery('amy', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'help', comment: 'floor 3' } }),
+      delivery('bob', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'help' } }),
+      delivery('cat', { state: 'acknowledged', acknowledgedAt: at }),
+      delivery('dan'),
+    ],
+    new Map([['zoe', { id: 'zoe', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris' }]]),
+    null,
+  );
+  assert.equal(s.recipients, 5);
+  assert.deepEqual(s.byState, { targeted: 1, sent: 0, delivered: 0, displayed: 1, acknowledged: 1, responded: 2, expired: 0, recalled: 0 });
+  assert.deepEqual(s.byResponse, [
+    { id: 'safe', label: 'I am safe', count: 0 },
+    { id: 'help', label: 'I need help', count: 2 },
+  ]);
+  assert.deepEqual(s.unanswered, [
+    { userId: 'cat', state: 'acknowledged' },
+    { userId: 'dan', state: 'targeted' },
+    { userId: 'zoe', state: 'displayed', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris' },
+  ]);
+});
+
+test('without answers, an acknowledgement settles a recipient', () => {
+  const s = summarize('a', undefined, [delivery('cat', { state: 'acknowledged', acknowledgedAt: at }), delivery('dan')], new Map(), null);
+  assert.deepEqual(s.byResponse, []);
+  assert.deepEqual(s.unanswered.map((u) => u.userId), ['dan']);
+});

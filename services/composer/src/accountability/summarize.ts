@@ -1,0 +1,48 @@
+import { DeliveryState, DeliveryView, Person, ResponseOption } from '@herald/contracts';
+
+const STATES: DeliveryState[] = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged', 'responded', 'expired', 'recalled'];
+
+export interface Unanswered extends Partial<Omit<Person, 'id'>> {
+  userId: string;
+  state: DeliveryState;
+}
+
+export interface AlertSummary {
+  alertId: string;
+  recipients: number;
+  /** How many recipients are in each state right now (they add up to `recipients`). */
+  byState: Record<DeliveryState, number>;
+  /** How many chose each answer, in the alert's order; */
+  byResponse: { id: string; label: string; count: number }[];
+  /** Everyone who has not answered (or, for an alert without answers, not acknowledged), with whom to call. */
+  unanswered: Unanswered[];
+  allClearAt: string | null;
+}
+
+/**
+ * The accountability board for one alert, from its deliveries: counts by state and by answer, and who has not
+ * answered with their directory details. Pure, so the counts can be checked against any set of deliveries.
+ */
+export function summarize(alertId: string, options: ResponseOption[] | undefined, deliveries: DeliveryView[], people: Map<string, Person>, allClearAt: string | null): AlertSummary {
+  const byState = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
+  const answers = new Map((options ?? []).map((o) => [o.id, 0]));
+  const unanswered: Unanswered[] = [];
+  const mustAnswer = (options?.length ?? 0) > 0;
+  for (const d of deliveries) {
+    byState[d.state]++;
+    if (d.response) answers.set(d.response.optionId, (answers.get(d.response.optionId) ?? 0) + 1);
+    const settled = mustAnswer ? d.response !== null : d.acknowledgedAt !== null;
+    if (!settled) {
+      const { id: _id, ...who } = people.get(d.userId) ?? { id: d.userId };
+      unanswered.push({ userId: d.userId, state: d.state, ...who });
+    }
+  }
+  return {
+    alertId,
+    recipients: deliveries.length,
+    byState,
+    byResponse: (options ?? []).map((o) => ({ id: o.id, label: o.label, count: answers.get(o.id) ?? 0 })),
+    unanswered: unanswered.sort((a, b) => a.userId.localeCompare(b.userId)),
+    allClearAt,
+  };
+}
