@@ -128,6 +128,10 @@ describe('emergency alerts and answers — single-node demo', () => {
       await page.waitForSelector('#takeover .panel.critical');
       const bob = await eventually(async () => (await deliveriesOf(h.route, carol, sent.id)).find((d) => d.userId === 'bob' && d.state === 'responded'), 5_000, "bob's answer from the browser");
       assert.deepEqual(bob.response, { optionId: 'safe' });
+      // "All clear" says so on the screen, in the page's language.
+      await request(h.route('/api/alerts')).post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${carol}`).expect(202);
+      await page.waitForSelector('.card.all-clear:has-text("All clear")');
+      assert.match(await page.locator('.card.all-clear .body').innerText(), /The emergency is over: Fire in building A/);
     } finally {
       await browser.close();
     }

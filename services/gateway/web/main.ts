@@ -90,8 +90,10 @@ function start(session: Session): void {
     if (how === 'fullscreen') void playAlarm().then((r) => (document.body.dataset.sound = r));
     notifyIfHidden(alert, () => undefined);
   });
-  c.on('recall', ({ occurrenceId }) => {
+  c.on('recall', ({ occurrenceId, reason }) => {
     views.remove(occurrenceId);
+    const title = c.inbox().find((e) => e.occurrenceId === occurrenceId)?.alert?.title;
+    if (reason === 'all-clear' && title) views.allClear(title);
     refreshInbox();
   });
   refreshInbox();

@@ -41,6 +41,17 @@ export class AlertViews {
     if (this.takeoverShown?.occurrenceId === occurrenceId) this.closeTakeover();
   }
 
+  /** "All clear": the emergency left the screen; say so, in a card that only needs closing (it is no alert, no receipt). */
+  allClear(title: string): void {
+    const card = el('section', 'card info all-clear');
+    card.setAttribute('role', 'status');
+    const close = el('button', 'ack', this.s.dismiss);
+    close.type = 'button';
+    close.addEventListener('click', () => card.remove());
+    card.append(el('h2', undefined, this.s.allClear), el('div', 'body', `${this.s.allClearBody} ${title}`), close);
+    byId('stack').append(card);
+  }
+
   private severityLabel(alert: ClientAlert): HTMLElement {
     const key = `severity_${alert.severity}` as keyof Strings;
     return el('div', 'sev', this.s[key] ?? alert.severity);
