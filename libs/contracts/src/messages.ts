@@ -1,25 +1,29 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from './contract';
-import { AlertContentSchema, AudienceSchema, ClientAlertSchema, IsoDate } from './alerts';
+import { AlertContentSchema, AudienceSchema, ClientAlertSchema, IsoDate, Severity } from './alerts';
 import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
 import { AuditEntrySchema } from './audit';
 import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
 import { RecallReasonSchema } from './socket-events';
 
+const DispatchSchema = z.object({
+  alertId: z.string(),
+  occurrenceId: z.string(),
+  content: AlertContentSchema,
+  audience: AudienceSchema,
+  validUntil: IsoDate,
+  requestedBy: z.string(),
+});
+
 /** Composer → delivery: an occurrence of an alert must reach its audience now. */
-export const DispatchRequested = defineEvent(
-  'dispatch.requested.v1',
-  'delivery',
-  z.object({
-    alertId: z.string(),
-    occurrenceId: z.string(),
-    content: AlertContentSchema,
-    audience: AudienceSchema,
-    validUntil: IsoDate,
-    requestedBy: z.string(),
-  }),
-);
+export const DispatchRequested = defineEvent('dispatch.requested.v1', 'delivery', DispatchSchema);
+
+/**
+ * The same for an emergency, on its own queue: an emergency is never waiting behind the dispatches of ordinary
+ * broadcasts (pick with `dispatchContractFor`).
+ */
+export const EmergencyDispatchRequested = defineEvent('dispatch.emergency.v1', 'delivery', DispatchSchema);
 
 /** Anyone → directory: expand an audience (nested groups included) to user ids. */
 export const ResolveAudience = defineRpc(
@@ -47,13 +51,18 @@ export const DescribeUsers = defineRpc(
   z.object({ users: z.array(PersonSchema) }),
 );
 
+const FanoutSchema = z.object({ alert: ClientAlertSchema, recipients: z.array(z.string()).min(1) });
+
 /** Delivery → every gateway: push one occurrence to the sockets of these recipients (one message per chunk). */
-export const AlertFanout = defineEvent(
-  'alert.fanout.v1',
-  'gateway',
-  z.object({ alert: ClientAlertSchema, recipients: z.array(z.string()).min(1) }),
-  { broadcast: true },
-);
+export const AlertFanout = defineEvent('alert.fanout.v1', 'gateway', FanoutSchema, { broadcast: true });
+
+/** The same for an emergency, on its own queue at every gateway, never behind the chunks of a large broadcast. */
+export const EmergencyFanout = defineEvent('alert.emergency-fanout.v1', 'gateway', FanoutSchema, { broadcast: true });
+
+/** The dispatch contract for an alert of this severity: emergencies travel on their own queues. */
+export const dispatchContractFor = (severity: Severity) => (severity === 'emergency' ? EmergencyDispatchRequested : DispatchRequested);
+/** The fan-out contract for an alert of this severity. */
+export const fanoutContractFor = (severity: Severity) => (severity === 'emergency' ? EmergencyFanout : AlertFanout);
 
 /** Gateway → delivery: receipts batched from many sockets. */
 export const DeliveryReceipts = defineEvent('delivery.receipts.v1', 'delivery', z.object({ receipts: z.array(ReceiptSchema).min(1) }));
@@ -117,6 +126,8 @@ export const RpcEnvelopeSchema = z.union([
 /** Every contract, for topology checks and docs. */
 export const ALL_CONTRACTS = [
   DispatchRequested,
+  EmergencyDispatchRequested,
+  EmergencyFanout,
   ResolveAudience,
   DescribeUsers,
   AlertFanout,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AlertFanout, AlertRecalled } from '@herald/contracts';
+import { AlertFanout, AlertRecalled, EmergencyFanout } from '@herald/contracts';
 import { Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { FanoutHandler } from './sockets/fanout.handler';
 import { GatewayService } from './sockets/gateway.service';
@@ -14,4 +14,4 @@ export class GatewayModule {
   }
 }
 
-export const gatewayService: ServiceDefinition = { name: 'gateway', contracts: [AlertFanout, AlertRecalled], module: (infra) => GatewayModule.register(infra) };
+export const gatewayService: ServiceDefinition = { name: 'gateway', contracts: [AlertFanout, EmergencyFanout, AlertRecalled], module: (infra) => GatewayModule.register(infra) };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, DispatchRequested, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
+import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
@@ -69,7 +69,7 @@ export class AlertsService {
     if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
     const occurrenceId = `${id}.1`;
     const correlationId = randomUUID();
-    await this.infra.bus.publish(DispatchRequested, { alertId: id, occurrenceId, content: contentOf(alert), audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
+    await this.infra.bus.publish(dispatchContractFor(alert.severity), { alertId: id, occurrenceId, content: contentOf(alert), audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
     await this.infra.bus.publish(ExpiryRequested, { alertId: id, occurrenceId, validUntil }, { correlationId });
     await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
     await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);

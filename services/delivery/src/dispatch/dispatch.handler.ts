@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { DispatchRequested } from '@herald/contracts';
+import { DispatchRequested, EmergencyDispatchRequested } from '@herald/contracts';
 import { MessageContext } from '@herald/messaging';
 import { DispatchService } from './dispatch.service';
 
@@ -11,6 +11,12 @@ export class DispatchHandler {
 
   @EventPattern(DispatchRequested.key)
   dispatch(@Payload() d: z.infer<typeof DispatchRequested.schema>, @Ctx() ctx: MessageContext): Promise<void> {
+    return this.dispatcher.dispatch(d, ctx.correlationId);
+  }
+
+  /** Same work, own queue: an emergency never waits behind ordinary dispatches. */
+  @EventPattern(EmergencyDispatchRequested.key)
+  dispatchEmergency(@Payload() d: z.infer<typeof EmergencyDispatchRequested.schema>, @Ctx() ctx: MessageContext): Promise<void> {
     return this.dispatcher.dispatch(d, ctx.correlationId);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { AlertFanout, DispatchRequested, ResolveAudience } from '@herald/contracts';
+import { DispatchRequested, fanoutContractFor, ResolveAudience } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, OccurrenceDoc } from '../deliveries/delivery.repository';
 
@@ -29,8 +29,9 @@ export class DispatchService {
     }
     const alert = { occurrenceId: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil };
     const size = this.infra.env.FANOUT_CHUNK_SIZE;
+    const fanout = fanoutContractFor(d.content.severity);
     for (let i = 0; i < userIds.length; i += size) {
-      await this.infra.bus.publish(AlertFanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
+      await this.infra.bus.publish(fanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
     }
     await this.audit.record(
       [{ id: `${d.occurrenceId}:dispatched`, actor: d.requestedBy, action: 'occurrence.dispatched', subject: `occurrence:${d.occurrenceId}`, alertId: d.alertId, correlationId, details: { recipients: userIds.length, newlyTargeted: fresh } }],

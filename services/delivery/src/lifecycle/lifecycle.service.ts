@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertFanout, AlertRecalled, RecallReason } from '@herald/contracts';
+import { AlertRecalled, fanoutContractFor, RecallReason } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.repository';
 
@@ -36,7 +36,7 @@ export class LifecycleService {
     await this.repo.markReminded(occurrenceId, userIds, n, at);
     const alert = { ...toClientAlert(occurrence), reminder: n };
     const size = this.infra.env.FANOUT_CHUNK_SIZE;
-    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(AlertFanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
+    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(fanoutContractFor(alert.severity), { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
     await this.audit.record(
       userIds.map((u) => ({ id: `${occurrenceId}:${u}:reminded-${n}`, at, actor: 'system', action: 'delivery.reminded', subject: `delivery:${occurrenceId}:${u}`, alertId, correlationId, details: { reminder: n } })),
       correlationId,

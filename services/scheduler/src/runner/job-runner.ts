@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DispatchRequested, ExpiryDue, ReminderDue } from '@herald/contracts';
+import { dispatchContractFor, ExpiryDue, ReminderDue } from '@herald/contracts';
 import { counter, JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleRepository } from '../schedules/schedule.repository';
@@ -86,7 +86,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     if (missed) {
       await this.audit.record([{ id: `${job.occurrenceId}:missed`, actor: 'system', action: 'occurrence.missed', subject: `occurrence:${job.occurrenceId}`, alertId: job.alertId, correlationId, details: { dueAt: job.dueAt, lateMs, validUntil: job.validUntil } }], correlationId);
     } else {
-      await this.infra.bus.publish(DispatchRequested, { alertId: job.alertId, occurrenceId: job.occurrenceId, content: s.content, audience: s.audience, validUntil: job.validUntil, requestedBy: s.createdBy }, { correlationId });
+      await this.infra.bus.publish(dispatchContractFor(s.content.severity), { alertId: job.alertId, occurrenceId: job.occurrenceId, content: s.content, audience: s.audience, validUntil: job.validUntil, requestedBy: s.createdBy }, { correlationId });
       await this.repo.addJobs(this.planner.followUps(job, s));
       await this.repo.updateSchedule(s._id, s.version, { lastFiredAt: job.dueAt });
       await this.audit.record([{ id: `${job.occurrenceId}:fired`, actor: 'system', action: 'occurrence.fired', subject: `occurrence:${job.occurrenceId}`, alertId: job.alertId, correlationId, details: { dueAt: job.dueAt, lateMs, validUntil: job.validUntil } }], correlationId);
