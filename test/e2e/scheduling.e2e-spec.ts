@@ -39,7 +39,7 @@ for (const [mode, start] of MODES) {
 
       await eventually(() => alice.recalls.length === 1, 15_000, 'the alert to be taken down at validUntil');
       assert.ok(seen.recallAt! >= Date.parse(validUntil), 'not taken down before validUntil');
-      assert.deepEqual(alice.recalls[0], { occurrenceId: `${id}@${at}`, alertId: id });
+      assert.deepEqual(alice.recalls[0], { occurrenceId: `${id}@${at}`, alertId: id, reason: 'expired' });
 
       const deliveries = await eventually(async () => {
         const res = await api('/api/alerts').get(`/api/alerts/${id}/deliveries`).set('authorization', `Bearer ${s.admin}`).expect(200);

@@ -39,7 +39,7 @@ describe('scheduled alert lifecycle (in-process, ManualClock)', () => {
 
     await h.advance(30);
     await eventually(() => alice.recalls.length === 1 && bob.recalls.length === 1, 5_000, 'screens told to clear at validUntil');
-    assert.deepEqual(alice.recalls[0], { occurrenceId: `${id}@${at}`, alertId: id });
+    assert.deepEqual(alice.recalls[0], { occurrenceId: `${id}@${at}`, alertId: id, reason: 'expired' });
     const d = await eventually(async () => {
       const m = await deliveries(id);
       return m.get('alice')?.state === 'expired' ? m : null;
