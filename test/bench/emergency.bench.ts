@@ -1,10 +1,10 @@
 import { cpus, hostname, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { DEMO, DEMO_LDIF, eventually, generateDirectory, login, Recipient, startSingleNode, toLdif } from '@herald/testing';
+import { DEMO, eventually, generateDirectory, login, Recipient, startSingleNode, writeDemoLdifWith } from '@herald/testing';
 
 /**
  * Time from `POST /api/emergency` to the last of N connected Socket.IO clients receiving the alert (p50/p99/max),
@@ -24,9 +24,7 @@ const fmt = (x: { p50: number; p99: number; max: number }) => `p50 ${x.p50.toFix
 async function herald(n: number): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
   const crowd = generateDirectory({ base: BASE, prefix: 'crowd-', users: n, groups: 3, depth: 1, regions: 1, teamsPerRegion: 1, password: DEMO.password });
-  const ldif = join(dir, 'directory.ldif');
-  writeFileSync(ldif, `${readFileSync(DEMO_LDIF(), 'utf8')}\ndn: ${BASE}\nobjectClass: organizationalUnit\nou: crowd\n\n${toLdif(crowd)}`);
-  const h = await startSingleNode({ DIRECTORY_LDIF: ldif });
+  const h = await startSingleNode({ DIRECTORY_LDIF: writeDemoLdifWith(crowd, join(dir, 'directory.ldif')) });
   const sockets: Recipient[] = [];
   try {
     const [carol, grace] = await Promise.all([login(h.route, DEMO.admin), login(h.route, DEMO.crisis)]);

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { DEMO, DEMO_LDIF, eventually, generateDirectory, Harness, login, Recipient, startSingleNode, toLdif } from '@herald/testing';
+import { DEMO, eventually, generateDirectory, Harness, login, Recipient, startSingleNode, writeDemoLdifWith } from '@herald/testing';
 
 /** Crowd size: enough real sockets to show the whole path at once, small enough for a shared 2-core CI machine. */
 const PEOPLE = 150;
@@ -25,9 +25,7 @@ describe(`emergency to ${PEOPLE} connected people — single-node`, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'herald-crowd-'));
-    const ldif = join(dir, 'directory.ldif');
-    writeFileSync(ldif, `${readFileSync(DEMO_LDIF(), 'utf8')}\ndn: ${BASE}\nobjectClass: organizationalUnit\nou: crowd\n\n${toLdif(crowd)}`);
-    h = await startSingleNode({ DIRECTORY_LDIF: ldif });
+    h = await startSingleNode({ DIRECTORY_LDIF: writeDemoLdifWith(crowd, join(dir, 'directory.ldif')) });
   });
   after(async () => {
     sockets.forEach((s) => s.close());

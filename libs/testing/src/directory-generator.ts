@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DEMO_LDIF } from './servers';
+
 /**
  * Generates a synthetic directory for scale and correctness tests: users spread over a tree of OUs, groups nested
  * up to `depth` levels below `all-staff`, some disabled accounts (`employeeType: disabled`), one membership cycle,
@@ -150,4 +153,15 @@ export function expectedGroupMembers(d: GeneratedDirectory, cn: string): Set<str
     }
   }
   return members.get(d.groups.find((g) => g.cn === cn)!.dn.toLowerCase())!;
+}
+
+/**
+ * A single-node LDIF directory: the demo's people (roles included) plus `d`, generated under the organizational
+ * unit `d.base` (which must be `ou=<name>,dc=example,dc=com`). Written to `file`; returns it.
+ */
+export function writeDemoLdifWith(d: GeneratedDirectory, file: string): string {
+  const ou = /^ou=([^,]+),dc=example,dc=com$/.exec(d.base)?.[1];
+  if (!ou) throw new Error(`writeDemoLdifWith: base must be ou=<name>,dc=example,dc=com (got ${d.base})`);
+  writeFileSync(file, `${readFileSync(DEMO_LDIF(), 'utf8')}\ndn: ${d.base}\nobjectClass: organizationalUnit\nou: ${ou}\n\n${toLdif(d)}`);
+  return file;
 }

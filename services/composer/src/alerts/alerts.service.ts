@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, UnprocessableError, ValidationError } from '@herald/contracts';
+import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 import { presentationFor } from './emergency-content';
+import { assertKnownAudience } from './known-audience';
 import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
@@ -23,8 +24,7 @@ export class AlertsService {
     const now = this.infra.clock.now();
     if (req.validUntil && Date.parse(req.validUntil) <= now.getTime()) throw new ValidationError('validUntil: must be in the future', 'validUntil');
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
-    if (resolved.unknownGroups.length) throw new UnprocessableError(`audience.groups: unknown group(s): ${resolved.unknownGroups.join(', ')}`, 'audience.groups');
-    if (resolved.unknownUsers.length) throw new UnprocessableError(`audience.users: unknown user(s): ${resolved.unknownUsers.join(', ')}`, 'audience.users');
+    assertKnownAudience(resolved);
     await this.policy.authorize(p, req.severity, resolved.userIds, 'creating an alert');
     const alert: AlertDoc = {
       _id: randomUUID(),

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ResolveAudience, UnprocessableError } from '@herald/contracts';
+import { ConflictError, NotFoundError, ResolveAudience } from '@herald/contracts';
 import { Principal, requireRole, Role } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { sanitizeAlertBody } from '../alerts/sanitize';
 import { presentationFor } from '../alerts/emergency-content';
+import { assertKnownAudience } from '../alerts/known-audience';
 import { TemplateRequest } from './template.dto';
 import { TemplateDoc, TemplateRepository } from './template.repository';
 
@@ -59,9 +60,7 @@ export class TemplatesService {
 
   /** A template that names people or groups the directory does not know could not reach them when it matters. */
   private async checkAudience(req: TemplateRequest): Promise<void> {
-    const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
-    if (resolved.unknownGroups.length) throw new UnprocessableError(`audience.groups: unknown group(s): ${resolved.unknownGroups.join(', ')}`, 'audience.groups');
-    if (resolved.unknownUsers.length) throw new UnprocessableError(`audience.users: unknown user(s): ${resolved.unknownUsers.join(', ')}`, 'audience.users');
+    assertKnownAudience(await this.infra.bus.request(ResolveAudience, { audience: req.audience }));
   }
 
   private content(req: TemplateRequest): Omit<TemplateDoc, '_id' | 'version' | 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'> {
