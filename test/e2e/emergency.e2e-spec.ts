@@ -246,4 +246,23 @@ describe('emergency alerts and answers — single-node demo', () => {
       stream.destroy();
     }
   });
+
+  test('a template with reminders is fired through the scheduler: it arrives at once and unanswered people will be reminded', async () => {
+    const [carol, grace] = await Promise.all([login(h.route, DEMO.admin), login(h.route, DEMO.crisis)]);
+    const t = (
+      await api('/api/templates')
+        .post('/api/templates')
+        .set('authorization', `Bearer ${carol}`)
+        .send({ name: 'Shelter in place', title: 'Shelter in place', body: '<p>Stay inside.</p>', audience: { users: ['bob'], groups: [] }, reminders: { everyMinutes: 5, maxCount: 3 } })
+        .expect(201)
+    ).body;
+    const bob = await connect('bob');
+    const fired = (await api('/api/emergency').post('/api/emergency').set('authorization', `Bearer ${grace}`).send({ templateId: t.id }).expect(202)).body;
+    assert.equal(fired.status, 'scheduled');
+    assert.deepEqual(fired.schedule.spec.reminders, { everyMinutes: 5, maxCount: 3 });
+    const got = await eventually(() => bob.alerts.find((a) => a.alertId === fired.id), 10_000, 'the first firing on the next scheduler tick');
+    assert.equal(got.severity, 'emergency');
+    assert.deepEqual(got.responses, SAFE_OR_HELP);
+  });
 });
+
