@@ -114,6 +114,12 @@ describe('roles', () => {
     assert.deepEqual(rolesFromGroups(['herald-admins-old'], ['herald-admins']), ['recipient']);
   });
 
+  test('rolesFromGroups: auditor groups grant auditor, alongside admin when both apply', () => {
+    assert.deepEqual(rolesFromGroups(['Herald-Auditors'], ['herald-admins'], ['herald-auditors']), ['auditor', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-auditors', 'herald-admins'], ['herald-admins'], ['herald-auditors']), ['admin', 'auditor', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-auditors'], ['herald-admins'], []), ['recipient']);
+  });
+
   test('requireRole passes holders and throws ForbiddenError for others', () => {
     assert.doesNotThrow(() => requireRole(carol, 'admin', 'sending an alert'));
     assert.doesNotThrow(() => requireRole(carol, 'recipient', 'reading'));

@@ -1,6 +1,6 @@
 import { ForbiddenError } from '@herald/contracts';
 
-export const ROLES = ['admin', 'recipient'] as const;
+export const ROLES = ['admin', 'auditor', 'recipient'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as proven by a verified token. */
@@ -15,9 +15,14 @@ export function requireRole(principal: Principal, role: Role, action: string): v
   if (!principal.roles.includes(role)) throw new ForbiddenError(`${action} requires the ${role} role`);
 }
 
-/** Maps directory group names to roles: members of any `adminGroups` are admins; everyone is a recipient. */
-export function rolesFromGroups(groupNames: string[], adminGroups: string[]): Role[] {
-  const wanted = new Set(adminGroups.map((g) => g.toLowerCase()));
-  const isAdmin = groupNames.some((g) => wanted.has(g.toLowerCase()));
-  return isAdmin ? ['admin', 'recipient'] : ['recipient'];
+/** Maps directory group names to roles: members of `adminGroups` are admins, of `auditorGroups` auditors; everyone is a recipient. */
+export function rolesFromGroups(groupNames: string[], adminGroups: string[], auditorGroups: string[] = []): Role[] {
+  const member = (groups: string[]) => {
+    const wanted = new Set(groups.map((g) => g.toLowerCase()));
+    return groupNames.some((g) => wanted.has(g.toLowerCase()));
+  };
+  const roles: Role[] = [];
+  if (member(adminGroups)) roles.push('admin');
+  if (member(auditorGroups)) roles.push('auditor');
+  return [...roles, 'recipient'];
 }

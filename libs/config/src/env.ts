@@ -41,6 +41,11 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().default(''),
   JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(8 * 3600),
   HERALD_ADMIN_GROUPS: csv.default(['herald-admins']),
+  HERALD_AUDITOR_GROUPS: csv.default(['herald-auditors']),
+
+  AUDIT_SIGNING_KEY: z.string().default(''),
+  AUDIT_CHECKPOINT_EVERY: int(1, 10_000_000).default(1_000),
+  AUDIT_AGGREGATE_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65_535).default(3000),
@@ -73,6 +78,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.HERALD_STORE === 'mongodb' && !source.MONGODB_URL && !defaults.MONGODB_URL) problems.push('  MONGODB_URL: required when HERALD_STORE=mongodb');
   if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
   if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
+  if (env.AUDIT_SIGNING_KEY && env.AUDIT_SIGNING_KEY.length < 32) problems.push('  AUDIT_SIGNING_KEY: must be at least 32 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

@@ -36,12 +36,6 @@ export interface ConditionalUpdate<T> {
 export interface Collection<T extends Doc> {
   /** Inserts documents whose `_id` is not stored yet; existing ones are left untouched. Returns how many were new. */
   insertNew(docs: T[]): Promise<number>;
-  /**
-   * Inserts `docs` in order and stops at the first whose `_id` is already stored (nothing after it is inserted).
-   * Returns how many were inserted, always a prefix of `docs`: lets concurrent writers extend a chain of
-   * deterministic ids without transactions, since a document is only written if all before it were.
-   */
-  insertOrdered(docs: T[]): Promise<number>;
   /** Applies each update to the documents its filter matches; returns how many documents changed. */
   updateWhere(updates: ConditionalUpdate<T>[]): Promise<number>;
   findOne(filter: Filter<T>): Promise<T | null>;

@@ -32,18 +32,6 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async insertOrdered(docs: T[]): Promise<number> {
-    if (!docs.length) return 0;
-    try {
-      return (await this.model.collection.insertMany(docs as any[], { ordered: true })).insertedCount;
-    } catch (err: any) {
-      // An ordered insert stops at its first error: a duplicate there means the prefix before it was inserted.
-      const first = err?.writeErrors?.[0] ?? (err?.code === DUPLICATE_KEY ? err : null);
-      if (!first || (first.code ?? first.err?.code) !== DUPLICATE_KEY) throw err;
-      return first.index ?? first.err?.index ?? err.result?.insertedCount ?? 0;
-    }
-  }
-
   async updateWhere(updates: ConditionalUpdate<T>[]): Promise<number> {
     const ops = updates
       .map((u) => ({ filter: toMongo(u.filter), set: Object.fromEntries(Object.entries(u.set).filter(([k]) => checkField(k) !== '_id')) }))

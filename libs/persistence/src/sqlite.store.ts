@@ -56,19 +56,6 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return run(docs);
   }
 
-  async insertOrdered(docs: T[]): Promise<number> {
-    const stmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.table} (id, doc) VALUES (?, json(?))`);
-    const run = this.db.transaction((list: T[]) => {
-      let n = 0;
-      for (const d of list) {
-        if (!stmt.run(d._id, JSON.stringify(d)).changes) break;
-        n++;
-      }
-      return n;
-    });
-    return run(docs);
-  }
-
   async updateWhere(updates: ConditionalUpdate<T>[]): Promise<number> {
     const run = this.db.transaction((list: ConditionalUpdate<T>[]) => {
       let changed = 0;

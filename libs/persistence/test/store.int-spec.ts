@@ -110,33 +110,6 @@ for (const [name, open] of STORES) {
       assert.equal(await c.count({}), 5);
     });
 
-    test('insertOrdered inserts a prefix: it stops at the first _id already stored and writes nothing after it', async () => {
-      const c = await fresh();
-      assert.equal(await c.insertOrdered([]), 0);
-      assert.equal(await c.insertOrdered([{ _id: 's1', rank: 1 }, { _id: 's2', rank: 2 }]), 2);
-      // s3 is new, s2 is taken, s4 comes after the conflict: only s3 is written.
-      assert.equal(await c.insertOrdered([{ _id: 's3', rank: 3 }, { _id: 's2', rank: 99 }, { _id: 's4', rank: 4 }]), 1);
-      assert.deepEqual(await c.find({}, { sort: [['_id', 1]] }), [
-        { _id: 's1', rank: 1 },
-        { _id: 's2', rank: 2 },
-        { _id: 's3', rank: 3 },
-      ]);
-      assert.equal(await c.insertOrdered([{ _id: 's1', rank: 0 }, { _id: 's5', rank: 5 }]), 0, 'a conflict at the head inserts nothing');
-      assert.equal(await c.count({}), 3);
-    });
-
-    test('insertOrdered from two writers racing for the same ids: every id is written once, each writer a prefix', async () => {
-      const c = await fresh();
-      const batch = (w: string) => Array.from({ length: 50 }, (_, i) => ({ _id: `r${String(i).padStart(3, '0')}`, title: w }));
-      const [a, b] = await Promise.all([c.insertOrdered(batch('a')), c.insertOrdered(batch('b'))]);
-      assert.equal(await c.count({}), 50);
-      assert.equal(a + b, 50, `each id is counted by the one writer that wrote it (${a}+${b})`);
-      const docs = await c.find({}, { sort: [['_id', 1]] });
-      // Each writer's documents form one contiguous run: the chain never interleaves.
-      const switches = docs.slice(1).filter((d, i) => d.title !== docs[i].title).length;
-      assert.ok(switches <= 1, `writers interleaved ${switches} times`);
-    });
-
     test('keyset paging: _id $gt a cursor, sorted by _id, limited, walks every document once', async () => {
       const c = await fresh([['group', '_id']]);
       await c.insertNew(Array.from({ length: 25 }, (_, i) => ({ _id: `k${String(i).padStart(2, '0')}`, group: i % 2 ? 'odd' : 'even' })));

@@ -54,6 +54,7 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
     LDAP_BASE_DN: servers.ldapBaseDn,
     LDAP_NESTED_GROUPS: 'memberof',
     JWT_SECRET: `test-secret-${ns}-0123456789abcdefghijklmnop`,
+    AUDIT_SIGNING_KEY: `test-audit-key-${ns}-0123456789abcdefghijklmnop`,
     ...extraEnv,
   };
   const procs = new Map<ServiceName, Proc>();

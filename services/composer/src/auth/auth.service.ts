@@ -31,7 +31,7 @@ export class AuthService {
       throw new UnauthorizedError('invalid username or password');
     }
     const groups = await directory.userGroups(user);
-    const principal: Principal = { userId: user.id, displayName: user.displayName, roles: rolesFromGroups(groups.map((g) => g.name), this.infra.env.HERALD_ADMIN_GROUPS) };
+    const principal: Principal = { userId: user.id, displayName: user.displayName, roles: rolesFromGroups(groups.map((g) => g.name), this.infra.env.HERALD_ADMIN_GROUPS, this.infra.env.HERALD_AUDITOR_GROUPS) };
     const { token, expiresIn } = this.infra.tokens.issue(principal);
     await this.audit.record([{ id: randomUUID(), actor: user.id, action: 'auth.login', subject: `user:${user.id}`, details: { client, roles: principal.roles } }]);
     return { token, expiresIn, user: principal };
