@@ -47,6 +47,7 @@ describe('loadEnv', () => {
       AUDIT_SIGNING_KEY: '',
       AUDIT_CHECKPOINT_EVERY: 1_000,
       AUDIT_AGGREGATE_ONLY: false,
+      AUDIT_RETENTION_DAYS: {},
       HOST: '0.0.0.0',
       PORT: 3000,
       PUBLIC_URL: '',
@@ -65,6 +66,11 @@ describe('loadEnv', () => {
     assert.equal(env.LOG_LEVEL, 'info');
     assert.equal(Object.hasOwn(env, 'SOMETHING_ELSE'), false);
     assert.equal(ENV_KEYS.includes('PORT'), true);
+  });
+
+  test('AUDIT_RETENTION_DAYS parses class=days pairs and names itself when malformed', () => {
+    assert.deepEqual(loadEnv({ AUDIT_RETENTION_DAYS: 'delivery=365,auth=90,*=3650' }).AUDIT_RETENTION_DAYS, { delivery: 365, auth: 90, '*': 3650 });
+    configError(() => loadEnv({ AUDIT_RETENTION_DAYS: 'delivery:365' }), 'AUDIT_RETENTION_DAYS');
   });
 
   test('defaults argument applies below the environment', () => {

@@ -45,6 +45,12 @@ export const envSchema = z.object({
 
   AUDIT_SIGNING_KEY: z.string().default(''),
   AUDIT_CHECKPOINT_EVERY: int(1, 10_000_000).default(1_000),
+  /** Days each event class (the action's first word: auth, alert, delivery, audit...) is kept; `*` for the rest. Empty: keep forever. */
+  AUDIT_RETENTION_DAYS: z
+    .string()
+    .regex(/^([a-z*][a-z-]*=\d{1,6})?(,[a-z*][a-z-]*=\d{1,6})*$/, 'comma-separated class=days pairs, e.g. delivery=365,*=3650')
+    .default('')
+    .transform((v) => Object.fromEntries(v.split(',').filter(Boolean).map((p) => p.split('=')).map(([k, d]) => [k, Number(d)])) as Record<string, number>),
   AUDIT_AGGREGATE_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 
   HOST: z.string().default('0.0.0.0'),

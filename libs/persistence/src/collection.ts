@@ -38,6 +38,8 @@ export interface Collection<T extends Doc> {
   insertNew(docs: T[]): Promise<number>;
   /** Applies each update to the documents its filter matches; returns how many documents changed. */
   updateWhere(updates: ConditionalUpdate<T>[]): Promise<number>;
+  /** Deletes the documents `filter` matches; returns how many. For explicit, audited retention jobs only. */
+  deleteWhere(filter: Filter<T>): Promise<number>;
   findOne(filter: Filter<T>): Promise<T | null>;
   find(filter: Filter<T>, opts?: FindOptions<T>): Promise<T[]>;
   count(filter: Filter<T>): Promise<number>;

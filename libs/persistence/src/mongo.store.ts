@@ -42,6 +42,10 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     return res.modifiedCount;
   }
 
+  async deleteWhere(filter: Filter<T>): Promise<number> {
+    return (await this.model.collection.deleteMany(toMongo(filter))).deletedCount;
+  }
+
   async findOne(filter: Filter<T>): Promise<T | null> {
     return (await this.model.collection.findOne(toMongo(filter))) as T | null;
   }

@@ -73,6 +73,11 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return run(updates);
   }
 
+  async deleteWhere(filter: Filter<T>): Promise<number> {
+    const w = where(filter);
+    return this.db.prepare(`DELETE FROM ${this.table} WHERE ${w.where}`).run(...w.params).changes;
+  }
+
   async findOne(filter: Filter<T>): Promise<T | null> {
     return (await this.find(filter, { limit: 1 }))[0] ?? null;
   }

@@ -110,6 +110,15 @@ for (const [name, open] of STORES) {
       assert.equal(await c.count({}), 5);
     });
 
+    test('deleteWhere removes exactly the matching documents (an _id range here) and counts them', async () => {
+      const c = await fresh();
+      await c.insertNew(Array.from({ length: 10 }, (_, i) => ({ _id: `d${i}`, rank: i })));
+      assert.equal(await c.deleteWhere({ _id: { $lte: 'd3' } }), 4);
+      assert.equal(await c.deleteWhere({ _id: { $lte: 'd3' } }), 0, 'deleting again finds nothing');
+      assert.equal(await c.deleteWhere({ rank: { $gte: 8 } }), 2);
+      assert.deepEqual(ids(await c.find({}, { sort: [['_id', 1]] })), ['d4', 'd5', 'd6', 'd7']);
+    });
+
     test('keyset paging: _id $gt a cursor, sorted by _id, limited, walks every document once', async () => {
       const c = await fresh([['group', '_id']]);
       await c.insertNew(Array.from({ length: 25 }, (_, i) => ({ _id: `k${String(i).padStart(2, '0')}`, group: i % 2 ? 'odd' : 'even' })));

@@ -12,6 +12,8 @@ import { ExportController } from './export/export.controller';
 import { ExportService } from './export/export.service';
 import { ReportController } from './report/report.controller';
 import { ReportService } from './report/report.service';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionService } from './retention/retention.service';
 
 /** Audit: appends every domain event to a hash chain, verifies it, and serves queries, exports and reports. */
 @Module({})
@@ -21,7 +23,7 @@ export class AuditModule {
     const signingKey = auditSigningKey(infra.env);
     return {
       module: AuditModule,
-      controllers: [AuditController, ExportController, ReportController],
+      controllers: [AuditController, ExportController, ReportController, RetentionController],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: ChainRepository, useFactory: async () => ChainRepository.open(await infra.store('audit')) },
@@ -34,6 +36,7 @@ export class AuditModule {
         AuditService,
         ExportService,
         ReportService,
+        RetentionService,
       ],
     };
   }

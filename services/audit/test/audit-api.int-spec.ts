@@ -171,6 +171,15 @@ describe('audit API — single-node', () => {
     await api().get('/api/audit/alerts/no-such-alert/report').set('authorization', `Bearer ${auditor}`).expect(404);
   });
 
+  test('purge is for admins only (auditors read, they do not delete), and every run is audited', async () => {
+    await api().post('/api/audit/purge?dryRun=true').set('authorization', `Bearer ${auditor}`).expect(403);
+    const res = await api().post('/api/audit/purge?dryRun=true').set('authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(res.body, { dryRun: true, retention: {}, purged: [] }, 'no retention configured: nothing is ever due');
+    const rows = ndjson((await raw(base, '/api/audit/export?format=ndjson&actor=carol', auditor)).body);
+    assert.ok(rows.some((r) => r.action === 'audit.purge-previewed'));
+    assert.ok(ndjson((await raw(base, '/api/audit/export?format=ndjson&actor=audrey&action=audit.access-denied', auditor)).body).some((r) => (r.details as { what: string }).what === 'purging the audit trail'));
+  });
+
   test('verify: intact, then an entry edited directly in the SQLite file is named', async () => {
     const ok = (await api().get('/api/audit/verify').set('authorization', `Bearer ${auditor}`).expect(200)).body;
     assert.equal(ok.ok, true, ok.message);

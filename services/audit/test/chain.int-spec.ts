@@ -13,6 +13,7 @@ import { ChainWriter } from '../src/chain/chain.writer';
 import { verifyChains } from '../src/chain/chain.verifier';
 import { docId } from '../src/chain/record';
 import { main as cli } from '../src/cli';
+import { purgeExpired } from '../src/retention/purge';
 
 /**
  * The hash chain against the real stores: appends from two concurrent writers (as two audit replicas would),
@@ -28,7 +29,7 @@ const TWO = 'c-two';
 /** Direct, out-of-band access to the stored records: what an attacker with store access could do. */
 interface Tamper {
   edit(seq: number, field: string, value: unknown): Promise<void>;
-  remove(seq: number): Promise<void>;
+  remove(seq: number, chain?: string): Promise<void>;
   editCheckpoint(seq: number, hash: string): Promise<void>;
 }
 
@@ -63,7 +64,7 @@ const BACKENDS: [string, () => Promise<Backend>][] = [
         },
         tamper: {
           edit: async (seq, f, v) => sql(`UPDATE c_audit_chain SET doc = json_set(doc, '$.${f}', json(?)) WHERE id = ?`, JSON.stringify(v), docId(ONE, seq)),
-          remove: async (seq) => sql('DELETE FROM c_audit_chain WHERE id = ?', docId(ONE, seq)),
+          remove: async (seq, chain = ONE) => sql('DELETE FROM c_audit_chain WHERE id = ?', docId(chain, seq)),
           editCheckpoint: async (seq, hash) => sql(`UPDATE c_audit_checkpoints SET doc = json_set(doc, '$.hash', ?) WHERE id LIKE ?`, hash, `${docId(ONE, seq)}:%`),
         },
         cliEnv: { HERALD_STORE: 'sqlite', SQLITE_DIR: dir, AUDIT_SIGNING_KEY: KEY },
@@ -89,7 +90,7 @@ const BACKENDS: [string, () => Promise<Backend>][] = [
         },
         tamper: {
           edit: async (seq, f, v) => void (await chain().updateOne({ _id: docId(ONE, seq) }, { $set: { [f]: v } })),
-          remove: async (seq) => void (await chain().deleteOne({ _id: docId(ONE, seq) })),
+          remove: async (seq, c = ONE) => void (await chain().deleteOne({ _id: docId(c, seq) })),
           editCheckpoint: async (seq, hash) => void (await conn.db!.collection<{ _id: string }>('audit_checkpoints').updateOne({ _id: `${docId(ONE, seq)}:periodic` }, { $set: { hash } })),
         },
         cliEnv: { HERALD_STORE: 'mongodb', MONGODB_URL: servers.mongoUrl, MONGODB_DB_PREFIX: prefix, AUDIT_SIGNING_KEY: KEY },
@@ -191,6 +192,38 @@ for (const [name, make] of BACKENDS) {
       assert.match(report.message, /entry #1500 is missing \(deleted\): the chain jumps from #1499 to #1501/);
       assert.deepEqual(await runCli(b.cliEnv), { code: 1, out: report.message });
       assert.equal(await repo.insert([original]), 1);
+      assert.equal((await verifyChains(repo, KEY)).ok, true);
+    });
+
+    test('retention: purge cuts each chain after its oldest expired run, signs where it starts, and verify still passes', async () => {
+      const RET = 'c-ret';
+      const old = new Date(Date.now() - 100 * 86_400_000).toISOString();
+      const w = new ChainWriter(repo, { chain: RET, signingKey: KEY, checkpointEvery: 1_000, now: () => new Date() });
+      const mk = (i: number, action: string): AuditEntry => ({ id: `ret-${i}`, at: old, actor: 'carol', action, subject: 's', details: {} });
+      // 20 archive entries (30 days), then a legal one (365 days) that holds everything after it.
+      await w.append([...Array.from({ length: 20 }, (_, i) => mk(i, 'archive.kept')), mk(20, 'legal.hold'), ...Array.from({ length: 5 }, (_, i) => mk(21 + i, 'archive.kept'))]);
+      const retention = { archive: 30, legal: 365 };
+
+      assert.deepEqual(await purgeExpired(repo, KEY, retention, new Date(), true), [{ chain: RET, throughSeq: 20, deleted: 20 }], 'dry run');
+      assert.equal((await repo.page({ chain: RET }, 100)).length, 26, 'a dry run deletes nothing');
+      assert.deepEqual(await purgeExpired(repo, KEY, retention, new Date()), [{ chain: RET, throughSeq: 20, deleted: 20 }]);
+      assert.deepEqual((await repo.page({ chain: RET }, 100)).map((d) => d.seq), [21, 22, 23, 24, 25, 26]);
+      assert.deepEqual(await purgeExpired(repo, KEY, retention, new Date()), [], 'nothing more is due');
+      const report = await verifyChains(repo, KEY);
+      assert.equal(report.ok, true, report.message);
+
+      // The purged prefix is accounted for by the signed checkpoint; a record deleted after it is still named.
+      const [first] = await repo.page({ chain: RET }, 1);
+      await b.tamper.remove(21, RET);
+      const broken = await verifyChains(repo, KEY);
+      assert.equal(broken.firstBroken?.chain, RET);
+      assert.match(broken.message, /entry #21 is missing \(deleted\): the chain jumps from #20 to #22/);
+      await repo.insert([first]);
+
+      let out = '';
+      assert.equal(await cli(['audit', 'purge'], (l) => (out += l), (l) => (out += l), { ...b.cliEnv, AUDIT_RETENTION_DAYS: 'archive=30,legal=365' }), 0);
+      assert.equal(out, 'purged 0 entries from 0 chain(s)');
+      assert.equal((await repo.page({ action: 'audit.purged' }, 10)).length, 1, 'the purge by the CLI is itself audited');
       assert.equal((await verifyChains(repo, KEY)).ok, true);
     });
 

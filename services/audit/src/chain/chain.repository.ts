@@ -1,5 +1,5 @@
 import { Collection, Condition, Store } from '@herald/persistence';
-import { AuditDoc, ChainDoc, CheckpointDoc } from './record';
+import { AuditDoc, ChainDoc, CheckpointDoc, docId } from './record';
 
 /** What an export or a report may filter records by; `after` is the keyset cursor (a record `_id`). */
 export interface ChainFilter {
@@ -81,6 +81,11 @@ export class ChainRepository {
       if (docs.length < pageSize) return;
       after = docs[docs.length - 1]._id;
     }
+  }
+
+  /** Deletes the records of `chain` up to and including `throughSeq` (retention only); returns how many. */
+  deleteThrough(chain: string, throughSeq: number): Promise<number> {
+    return this.records.deleteWhere({ _id: { $gt: `${chain}:`, $lte: docId(chain, throughSeq) } });
   }
 
   async saveCheckpoint(c: CheckpointDoc): Promise<void> {

@@ -36,6 +36,7 @@ export async function verifyChains(repo: ChainRepository, signingKey: string): P
   let chain = '';
   let prev: Link = { seq: 0, hash: GENESIS_HASH };
   let pending = new Map<number, CheckpointDoc>();
+  let purgedThrough = 0;
   /** Closes a chain: a signed checkpoint past its last record means its newest records were deleted. */
   const close = (): Broken | undefined => {
     const lost = [...pending.values()].find((c) => c.seq > prev.seq);
@@ -47,6 +48,7 @@ export async function verifyChains(repo: ChainRepository, signingKey: string): P
     const own = byChain.get(name) ?? [];
     const purge = own.filter((c) => c.kind === 'purge').at(-1);
     prev = purge ? { seq: purge.seq, hash: purge.hash } : { seq: 0, hash: GENESIS_HASH };
+    purgedThrough = prev.seq;
     pending = new Map(own.filter((c) => c.seq > prev.seq).map((c) => [c.seq, c]));
   };
 
@@ -57,9 +59,9 @@ export async function verifyChains(repo: ChainRepository, signingKey: string): P
         const broken = chain ? close() : undefined;
         if (broken) return report(broken);
         open(docChain);
-        // After a purge the chain resumes past the purge checkpoint; older leftovers are skipped, not judged.
-        if (Number(doc._id.slice(docChain.length + 1)) <= prev.seq) continue;
       }
+      // Records at or below a purge checkpoint were due for deletion (a purge interrupted midway): not judged.
+      if (Number(doc._id.slice(chain.length + 1)) <= purgedThrough) continue;
       const broken = check(doc, chain, prev, pending.get(prev.seq + 1));
       if (broken) return report(broken);
       pending.delete(doc.seq);
@@ -69,7 +71,8 @@ export async function verifyChains(repo: ChainRepository, signingKey: string): P
   }
   const broken = chain ? close() : undefined;
   if (broken) return report(broken);
-  const vanished = [...registered].find((c) => !seen.has(c) && (byChain.get(c) ?? []).some((cp) => cp.kind === 'periodic') );
+  // A chain purged whole ends with a purge checkpoint; one whose latest checkpoint is periodic had records.
+  const vanished = [...registered].find((c) => !seen.has(c) && byChain.get(c)?.reduce((a, b) => (b.seq > a.seq || (b.seq === a.seq && b.kind === 'purge') ? b : a)).kind === 'periodic');
   if (vanished) return report({ chain: vanished, seq: 1, reason: 'the chain is registered and signed, but all its records are gone (deleted)' });
   return report();
 }

@@ -1,6 +1,6 @@
 import { AuditEntry, GENESIS_HASH } from '@herald/contracts';
 import { ChainRepository } from './chain.repository';
-import { AuditDoc, checkpointMac, docId, link } from './record';
+import { AuditDoc, checkpointMac, CheckpointDoc, docId, link } from './record';
 
 interface Pending {
   entries: AuditEntry[];
@@ -91,8 +91,13 @@ export class ChainWriter {
   }
 
   /** Stores a signed checkpoint of `record` (periodic, or left by a purge). */
-  async sign(record: Pick<AuditDoc, 'chain' | 'seq' | 'hash'>, kind: 'periodic' | 'purge'): Promise<void> {
-    const body = { chain: record.chain, seq: record.seq, hash: record.hash, at: this.opts.now().toISOString(), kind };
-    await this.repo.saveCheckpoint({ _id: `${docId(record.chain, record.seq)}:${kind}`, ...body, mac: checkpointMac(this.opts.signingKey, body) });
+  sign(record: Pick<AuditDoc, 'chain' | 'seq' | 'hash'>, kind: CheckpointDoc['kind']): Promise<void> {
+    return signCheckpoint(this.repo, this.opts.signingKey, record, kind, this.opts.now());
   }
+}
+
+/** Stores a checkpoint of `record` signed with the audit signing key (HMAC-SHA256). */
+export async function signCheckpoint(repo: ChainRepository, key: string, record: Pick<AuditDoc, 'chain' | 'seq' | 'hash'>, kind: CheckpointDoc['kind'], now: Date): Promise<void> {
+  const body = { chain: record.chain, seq: record.seq, hash: record.hash, at: now.toISOString(), kind };
+  await repo.saveCheckpoint({ _id: `${docId(record.chain, record.seq)}:${kind}`, ...body, mac: checkpointMac(key, body) });
 }

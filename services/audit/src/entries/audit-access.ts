@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError } from '@herald/contracts';
-import { Principal } from '@herald/auth';
+import { Principal, Role } from '@herald/auth';
 import { Infra, INFRA } from '@herald/runtime';
 import { ChainWriter } from '../chain/chain.writer';
 
@@ -11,10 +11,10 @@ export class AuditAccess {
   constructor(@Inject(INFRA) private readonly infra: Infra, private readonly writer: ChainWriter) {}
 
   /** Throws 403 unless `p` is an auditor or admin; the refusal itself is appended to the chain first. */
-  async require(p: Principal, what: string, details: Record<string, unknown> = {}): Promise<void> {
-    if (p.roles.includes('auditor') || p.roles.includes('admin')) return;
+  async require(p: Principal, what: string, details: Record<string, unknown> = {}, roles: Role[] = ['auditor', 'admin']): Promise<void> {
+    if (roles.some((r) => p.roles.includes(r))) return;
     await this.record(p, 'audit.access-denied', { what, ...details });
-    throw new ForbiddenError(`${what} requires the auditor or admin role`);
+    throw new ForbiddenError(`${what} requires the ${roles.join(' or ')} role`);
   }
 
   /** Appends one entry about the use of the audit trail itself. */
