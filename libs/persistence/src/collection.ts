@@ -43,6 +43,12 @@ export interface Collection<T extends Doc> {
   findOne(filter: Filter<T>): Promise<T | null>;
   find(filter: Filter<T>, opts?: FindOptions<T>): Promise<T[]>;
   count(filter: Filter<T>): Promise<number>;
+  /**
+   * Every document matching `filter`, in `_id` order, `batchSize` at a time: memory holds one batch however many
+   * match. MongoDB reads through one server-side cursor (one query, so stores that cannot use an index for a
+   * range, such as FerretDB v1, still scan once); SQLite reads keyset pages, so writes can interleave.
+   */
+  stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]>;
 }
 
 /** Declares a collection and the fields it is queried by (each gets an index). */

@@ -90,6 +90,19 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return rows.map((r) => JSON.parse(r.doc) as T);
   }
 
+  async *stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]> {
+    const w = where(filter);
+    const size = Math.max(1, Math.floor(batchSize));
+    const first = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE ${w.where} ORDER BY id LIMIT ${size}`);
+    const next = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE (${w.where}) AND id > ? ORDER BY id LIMIT ${size}`);
+    let rows = first.all(...w.params) as { id: string; doc: string }[];
+    while (rows.length) {
+      yield rows.map((r) => JSON.parse(r.doc) as T);
+      if (rows.length < size) return;
+      rows = next.all(...w.params, rows[rows.length - 1].id) as { id: string; doc: string }[];
+    }
+  }
+
   async count(filter: Filter<T>): Promise<number> {
     const w = where(filter);
     return (this.db.prepare(`SELECT count(*) AS n FROM ${this.table} WHERE ${w.where}`).get(...w.params) as { n: number }).n;

@@ -1,4 +1,4 @@
-import { Collection, Condition, Store } from '@herald/persistence';
+import { Collection, Condition, Filter, Store } from '@herald/persistence';
 import { AuditDoc, ChainDoc, CheckpointDoc, docId } from './record';
 
 /** What an export or a report may filter records by; `after` is the keyset cursor (a record `_id`). */
@@ -58,28 +58,15 @@ export class ChainRepository {
 
   /** One page of records in `_id` order (chain by chain, each in seq order), after the cursor, matching the filter. */
   page(f: ChainFilter, limit: number): Promise<AuditDoc[]> {
-    const id: Record<string, string> = {};
-    const lower = f.chain ? `${f.chain}:` : '';
-    id.$gt = f.after && f.after > lower ? f.after : lower;
-    if (f.chain) id.$lt = `${f.chain};`;
-    const filter: Partial<Record<keyof AuditDoc, Condition>> = { _id: id as Condition };
-    if (f.from || f.to) filter.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) } as Condition;
-    if (f.alertId) filter.alertId = f.alertId;
-    if (f.actor) filter.actor = f.actor;
-    if (f.action) filter.action = f.action;
     this.roundTrips++;
-    return this.records.find(filter, { sort: [['_id', 1]], limit });
+    return this.records.find(toFilter(f), { sort: [['_id', 1]], limit });
   }
 
-  /** Every page of records matching the filter, read lazily: memory stays one page whatever the store holds. */
-  async *scan(f: ChainFilter, pageSize = 1_000): AsyncGenerator<AuditDoc[]> {
-    let after = f.after;
-    for (;;) {
-      const docs = await this.page({ ...f, after }, pageSize);
-      if (!docs.length) return;
-      yield docs;
-      if (docs.length < pageSize) return;
-      after = docs[docs.length - 1]._id;
+  /** Every record matching the filter, in `_id` order, one batch in memory at a time whatever the store holds. */
+  async *scan(f: ChainFilter, batchSize = 1_000): AsyncGenerator<AuditDoc[]> {
+    for await (const batch of this.records.stream(toFilter(f), batchSize)) {
+      this.roundTrips++;
+      yield batch;
     }
   }
 
@@ -97,4 +84,17 @@ export class ChainRepository {
   allCheckpoints(): Promise<CheckpointDoc[]> {
     return this.checkpoints.find({}, { sort: [['chain', 1], ['seq', 1]] });
   }
+}
+
+function toFilter(f: ChainFilter): Filter<AuditDoc> {
+  const id: Record<string, string> = {};
+  const lower = f.chain ? `${f.chain}:` : '';
+  id.$gt = f.after && f.after > lower ? f.after : lower;
+  if (f.chain) id.$lt = `${f.chain};`;
+  const filter: Partial<Record<keyof AuditDoc, Condition>> = { _id: id as Condition };
+  if (f.from || f.to) filter.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) } as Condition;
+  if (f.alertId) filter.alertId = f.alertId;
+  if (f.actor) filter.actor = f.actor;
+  if (f.action) filter.action = f.action;
+  return filter as Filter<AuditDoc>;
 }
