@@ -91,15 +91,24 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async *stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]> {
-    const w = where(filter);
     const size = Math.max(1, Math.floor(batchSize));
-    const first = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE ${w.where} ORDER BY id LIMIT ${size}`);
-    const next = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE (${w.where}) AND id > ? ORDER BY id LIMIT ${size}`);
-    let rows = first.all(...w.params) as { id: string; doc: string }[];
-    while (rows.length) {
-      yield rows.map((r) => JSON.parse(r.doc) as T);
-      if (rows.length < size) return;
-      rows = next.all(...w.params, rows[rows.length - 1].id) as { id: string; doc: string }[];
+    // Keyset pages: the last _id seen tightens the filter's own lower bound, so SQLite walks the primary key.
+    const own = filter._id;
+    if (own !== undefined && (own === null || typeof own !== 'object')) {
+      // An exact _id matches one document at most.
+      const one = await this.find(filter);
+      if (one.length) yield one;
+      return;
+    }
+    const bound = own !== null && typeof own === 'object' && '$gt' in own ? (own.$gt as string) : undefined;
+    let after: string | undefined;
+    for (;;) {
+      const lower = after !== undefined && (bound === undefined || after > bound) ? after : bound;
+      const idCondition = lower === undefined ? own : { ...(typeof own === 'object' && own !== null ? own : {}), $gt: lower };
+      const page = await this.find({ ...filter, ...(idCondition === undefined ? {} : { _id: idCondition }) } as Filter<T>, { sort: [['_id' as keyof T & string, 1]], limit: size });
+      if (page.length) yield page;
+      if (page.length < size) return;
+      after = page[page.length - 1]._id;
     }
   }
 

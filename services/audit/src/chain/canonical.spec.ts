@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonical, hmac, sameMac, sha256 } from './canonical';
+import { recordHash } from './record';
 
 describe('canonical serialisation', () => {
   test('sorts keys at every depth and drops undefined members', () => {
@@ -28,5 +29,14 @@ describe('canonical serialisation', () => {
     assert.equal(sameMac(a, a), true);
     assert.equal(sameMac(a, a.slice(1)), false);
     assert.equal(sameMac(a, a.replace(/.$/, (c) => (c === '0' ? '1' : '0'))), false);
+  });
+});
+
+describe('record hash input', () => {
+  test('the hand-written serialisation equals the generic canonical form', () => {
+    const body = { chain: 'c', seq: 7, entryId: 'e"1', at: '2026-01-01T00:00:00.000Z', actor: 'carol', action: 'alert.sent', subject: 'alert:a', details: { z: 1, a: [{ y: 2, b: 'ü' }] }, prevHash: '0'.repeat(64) };
+    const generic = canonical({ chain: 'c', seq: 7, id: 'e"1', at: body.at, actor: 'carol', action: 'alert.sent', subject: 'alert:a', alertId: null, correlationId: null, details: body.details, prevHash: body.prevHash });
+    assert.equal(recordHash(body), sha256(generic));
+    assert.equal(recordHash({ ...body, alertId: 'a', correlationId: 'x' }), sha256(canonical({ ...JSON.parse(generic), alertId: 'a', correlationId: 'x' })));
   });
 });

@@ -39,20 +39,10 @@ export const CURSOR = /^[a-z0-9-]{1,32}:\d{12}$/;
 export const chainOf = (id: string): string => id.slice(0, id.lastIndexOf(':'));
 
 /** The fields the hash covers: everything an auditor reads, plus the place in the chain and the previous link. */
+// Written out in canonical (sorted-key) order by hand: this runs for every entry appended and verified.
 function hashInput(r: Omit<AuditDoc, '_id' | 'hash'>): string {
-  return canonical({
-    chain: r.chain,
-    seq: r.seq,
-    id: r.entryId,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    subject: r.subject,
-    alertId: r.alertId ?? null,
-    correlationId: r.correlationId ?? null,
-    details: r.details ?? {},
-    prevHash: r.prevHash,
-  });
+  const s = JSON.stringify;
+  return `{"action":${s(r.action)},"actor":${s(r.actor)},"alertId":${s(r.alertId ?? null)},"at":${s(r.at)},"chain":${s(r.chain)},"correlationId":${s(r.correlationId ?? null)},"details":${canonical(r.details ?? {})},"id":${s(r.entryId)},"prevHash":${s(r.prevHash)},"seq":${s(r.seq)},"subject":${s(r.subject)}}`;
 }
 
 export const recordHash = (r: Omit<AuditDoc, '_id' | 'hash'>): string => sha256(hashInput(r));
