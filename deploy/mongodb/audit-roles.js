@@ -8,7 +8,7 @@
 //   `herald audit verify`. Note: FerretDB v1 (used by CI) does not enforce roles; this is for MongoDB.
 // heraldAuditPurger: the explicit retention job only (`remove` on the records, insert of the purge checkpoint).
 const auditDb = `${typeof prefix === 'string' ? prefix : 'herald_'}audit`;
-const collections = ['audit_chain', 'audit_chains', 'audit_checkpoints'];
+const collections = ['audit_chain', 'audit_ids', 'audit_chains', 'audit_checkpoints'];
 const on = (actions) => collections.map((collection) => ({ resource: { db: auditDb, collection }, actions }));
 const admin = db.getSiblingDB('admin');
 

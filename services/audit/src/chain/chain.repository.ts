@@ -17,13 +17,19 @@ export class ChainRepository {
   /** Store round trips made, for the benchmark. */
   roundTrips = 0;
 
-  private constructor(private readonly records: Collection<AuditDoc>, private readonly chains: Collection<ChainDoc>, private readonly checkpoints: Collection<CheckpointDoc>) {}
+  private constructor(
+    private readonly records: Collection<AuditDoc>,
+    private readonly ids: Collection<{ _id: string }>,
+    private readonly chains: Collection<ChainDoc>,
+    private readonly checkpoints: Collection<CheckpointDoc>,
+  ) {}
 
   static async open(store: Store): Promise<ChainRepository> {
     const records = await store.collection<AuditDoc>({ name: 'audit_chain', indexes: [['entryId'], ['alertId', '_id'], ['at']] });
+    const ids = await store.collection<{ _id: string }>({ name: 'audit_ids', indexes: [] });
     const chains = await store.collection<ChainDoc>({ name: 'audit_chains', indexes: [] });
     const checkpoints = await store.collection<CheckpointDoc>({ name: 'audit_checkpoints', indexes: [['chain', 'seq']] });
-    return new ChainRepository(records, chains, checkpoints);
+    return new ChainRepository(records, ids, chains, checkpoints);
   }
 
   async register(chain: ChainDoc): Promise<void> {
@@ -40,6 +46,16 @@ export class ChainRepository {
     this.roundTrips++;
     const [doc] = await this.records.find({ _id: { $gt: `${chain}:`, $lt: `${chain};` } }, { sort: [['_id', -1]], limit: 1 });
     return doc ?? null;
+  }
+
+  /**
+   * Records producer ids as seen; true when every one was new. Only a hint that lets the common case (fresh
+   * entries) skip a lookup by `entryId`, which stores that cannot use that index for `$in` (FerretDB v1) answer by
+   * scanning everything; whether an entry is really stored is always decided by `known`.
+   */
+  async markSeen(entryIds: string[]): Promise<boolean> {
+    this.roundTrips++;
+    return (await this.ids.insertNew(entryIds.map((_id) => ({ _id })))) === entryIds.length;
   }
 
   /** Ids among `entryIds` already stored (a redelivered message). */

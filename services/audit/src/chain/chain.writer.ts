@@ -72,9 +72,13 @@ export class ChainWriter {
 
   /** Links and stores the entries of `all` not stored yet; returns their producer ids. */
   private async write(all: AuditEntry[]): Promise<Set<string>> {
-    const known = await this.repo.known(all.map((e) => e.id));
     const seen = new Set<string>();
-    const todo = all.filter((e) => !known.has(e.id) && !seen.has(e.id) && !!seen.add(e.id));
+    const unique = all.filter((e) => !seen.has(e.id) && !!seen.add(e.id));
+    // Ids seen for the first time need no lookup; otherwise (a redelivery, or a retry after a failed insert) the
+    // records themselves decide.
+    const known = (await this.repo.markSeen([...seen])) ? new Set<string>() : await this.repo.known([...seen]);
+    const todo = unique.filter((e) => !known.has(e.id));
+    for (const id of known) seen.delete(id);
     if (!todo.length) return new Set();
     const head = (this.head ??= await this.readHead());
     const docs = link(this.opts.chain, head, todo);

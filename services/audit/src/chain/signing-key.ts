@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, Env } from '@herald/config';
+import { localSecret } from '@herald/runtime';
 
 /**
  * The HMAC key that signs checkpoints. Distributed mode (or any shared MongoDB store) needs it set, the same in
@@ -12,8 +10,5 @@ export function auditSigningKey(env: Env): string {
   if (env.HERALD_BUS === 'rabbitmq' || env.HERALD_STORE === 'mongodb') {
     throw new ConfigError('Invalid configuration:\n  AUDIT_SIGNING_KEY: required in distributed mode (HERALD_BUS=rabbitmq or HERALD_STORE=mongodb), at least 32 characters shared by every audit replica');
   }
-  mkdirSync(env.SQLITE_DIR, { recursive: true });
-  const file = join(env.SQLITE_DIR, 'audit-signing-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+  return localSecret(env.SQLITE_DIR, 'audit-signing-key');
 }
