@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// Runs one benchmark: `npm run bench -- <name> [args...]` → node --expose-gc dist/bench/<name>.bench.js [args...]
-// (build first: npm run build). Benchmarks print their figures; docs/benchmarks.md records them.
-import { spawnSync } from 'node:child_process';
+// Runs one compiled benchmark: npm run bench -- <name> [args]  →  dist/test/bench/<name>.bench.js
 import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const [name, ...args] = process.argv.slice(2);
-const available = existsSync('dist/bench') ? readdirSync('dist/bench').filter((f) => f.endsWith('.bench.js')).map((f) => f.replace(/\.bench\.js$/, '')) : [];
-if (!name || !available.includes(name)) {
-  console.error(`usage: npm run bench -- <name>   (available after npm run build: ${available.join(', ') || 'none'})`);
+const file = `dist/test/bench/${name}.bench.js`;
+if (!name || !existsSync(file)) {
+  const known = existsSync('dist/test/bench') ? readdirSync('dist/test/bench').filter((f) => f.endsWith('.bench.js')).map((f) => f.replace('.bench.js', '')) : [];
+  console.error(`usage: npm run bench -- <name>   (built benchmarks: ${known.join(', ') || 'none, run npm run build'})`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--expose-gc', `dist/bench/${name}.bench.js`, ...args], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+process.exit(spawnSync(process.execPath, ['--expose-gc', file, ...args], { stdio: 'inherit' }).status ?? 1);

@@ -29,14 +29,14 @@ node_modules() {
   local stamp=node_modules/.package-lock.json
   if [ -f package-lock.json ]; then
     if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-      npm ci --no-audit --no-fund --loglevel=error
+      quiet npm ci --no-audit --no-fund --loglevel=error
     fi
   elif [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ]; then
-    npm install --no-audit --no-fund --loglevel=error
+    quiet npm install --no-audit --no-fund --loglevel=error
   fi
   # npm 11 runs install scripts only for packages approved in package.json "allowScripts": check the native build
   if [ -d node_modules/better-sqlite3 ] && ! node -e "require('better-sqlite3')(':memory:').close()" 2>/dev/null; then
-    npm rebuild better-sqlite3 --loglevel=error
+    quiet npm rebuild better-sqlite3 --loglevel=error
     node -e "require('better-sqlite3')(':memory:').close()"
   fi
   echo "node_modules ready"

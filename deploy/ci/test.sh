@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Herald's one test command (`npm test`): provisions what the tests need when it is not already there
-# (npm packages; RabbitMQ and OpenLDAP from apt; FerretDB built with `go install`), builds, then runs every tier:
+# (npm packages; RabbitMQ and OpenLDAP from apt; FerretDB v1.24.2 built from the Go module proxy with two
+# small patches, see deploy/ci/start-ferretdb.sh), builds, then runs every tier:
 # unit, integration (real RabbitMQ / FerretDB or MongoDB / slapd), end-to-end (both modes) and deploy checks.
 # Set AMQP_URL, MONGODB_URL, LDAP_URL (+ LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_BASE_DN) to use your own servers.
 # Pass tier names to run only some: `npm test -- unit`.

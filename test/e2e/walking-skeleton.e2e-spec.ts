@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { DeliveryView } from '@herald/contracts';
-import { DEMO, eventually, Harness, login, newAlert, Recipient, startDistributed, startSingleNode } from '@herald/testing';
+import { DEMO, eventually, Harness, HarnessSession, login, METRICS_TOKEN, newAlert, Recipient, startDistributed, startSingleNode } from '@herald/testing';
 
 const MODES: [string, () => Promise<Harness>][] = [
   ['single-node', () => startSingleNode()],
@@ -11,32 +11,16 @@ const MODES: [string, () => Promise<Harness>][] = [
 
 for (const [mode, start] of MODES) {
   describe(`walking skeleton — ${mode}`, () => {
-    let h: Harness;
-    let admin: string;
-    const sockets: Recipient[] = [];
-    const connect = async (user: string) => {
-      const r = await Recipient.connect(h.gatewayUrl, await login(h.route, user));
-      sockets.push(r);
-      return r;
-    };
-    const api = (path: string) => request(h.route(path));
-
-    before(async () => {
-      h = await start();
-      admin = await login(h.route, DEMO.admin);
-    });
-    after(async () => {
-      sockets.forEach((s) => s.close());
-      await h?.close();
-    });
+    const s = new HarnessSession(start);
+    const { connect, api } = s;
 
     test('an alert sent to a nested group reaches its members, not others, and comes back acknowledged', async () => {
       const [alice, bob, dave] = await Promise.all(['alice', 'bob', 'dave'].map(connect));
-      const created = await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${admin}`).send(newAlert({ body: '<p>Leave <b>now</b><script>alert(1)</script><img src=x onerror=alert(2)></p>' })).expect(201);
+      const created = await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${s.admin}`).send(newAlert({ body: '<p>Leave <b>now</b><script>alert(1)</script><img src=x onerror=alert(2)></p>' })).expect(201);
       assert.equal(created.body.status, 'draft');
       assert.doesNotMatch(created.body.body, /script|onerror/, 'body is sanitised before it is stored');
       const id = created.body.id as string;
-      await api('/api/alerts').post(`/api/alerts/${id}/send`).set('authorization', `Bearer ${admin}`).expect(202);
+      await api('/api/alerts').post(`/api/alerts/${id}/send`).set('authorization', `Bearer ${s.admin}`).expect(202);
 
       await eventually(() => alice.alerts.length === 1 && bob.alerts.length === 1, 5_000, 'alice and bob to receive the alert');
       const received = alice.alerts[0];
@@ -55,7 +39,7 @@ for (const [mode, start] of MODES) {
       assert.deepEqual(await erin.receipt(received.occurrenceId, 'acknowledged'), { ok: true });
 
       const deliveries = await eventually(async () => {
-        const res = await api('/api/alerts').get(`/api/alerts/${id}/deliveries`).set('authorization', `Bearer ${admin}`).expect(200);
+        const res = await api('/api/alerts').get(`/api/alerts/${id}/deliveries`).set('authorization', `Bearer ${s.admin}`).expect(200);
         const byUser = new Map<string, DeliveryView>(res.body.deliveries.map((d: DeliveryView) => [d.userId, d]));
         return byUser.get('alice')?.state === 'acknowledged' && byUser.get('erin')?.state === 'acknowledged' && byUser.get('bob')?.sentAt ? res.body : null;
       }, 5_000, 'acknowledgements to show in deliveries');
@@ -66,7 +50,7 @@ for (const [mode, start] of MODES) {
       assert.equal(deliveries.counts.acknowledged, 2);
 
       const audit = await eventually(async () => {
-        const res = await api('/api/audit').get(`/api/audit?alertId=${id}`).set('authorization', `Bearer ${admin}`).expect(200);
+        const res = await api('/api/audit').get(`/api/audit?alertId=${id}`).set('authorization', `Bearer ${s.admin}`).expect(200);
         const actions = res.body.entries.map((e: { action: string }) => e.action);
         return actions.includes('delivery.acknowledged') && actions.includes('occurrence.dispatched') ? res.body.entries : null;
       }, 5_000, 'the audit trail');
@@ -80,11 +64,11 @@ for (const [mode, start] of MODES) {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(again.alerts.length, 0);
       // Sending twice is refused and changes nothing.
-      await api('/api/alerts').post(`/api/alerts/${id}/send`).set('authorization', `Bearer ${admin}`).expect(409);
+      await api('/api/alerts').post(`/api/alerts/${id}/send`).set('authorization', `Bearer ${s.admin}`).expect(409);
     });
 
     test('bad input is refused with a clear error', async () => {
-      const auth = { authorization: `Bearer ${admin}` };
+      const auth = { authorization: `Bearer ${s.admin}` };
       const missing = await api('/api/alerts').post('/api/alerts').set(auth).send({ body: 'x', severity: 'info', audience: { groups: ['engineering'] } }).expect(400);
       assert.equal(missing.body.field, 'title');
       const badSeverity = await api('/api/alerts').post('/api/alerts').set(auth).send(newAlert({ severity: 'apocalyptic' })).expect(400);
@@ -99,7 +83,7 @@ for (const [mode, start] of MODES) {
       await api('/api/auth/login').post('/api/auth/login').send({ username: 'carol', password: 'wrong' }).expect(401);
       await api('/api/auth/login').post('/api/auth/login').send({ username: '*', password: 'herald' }).expect(401);
 
-      const recipient = await login(h.route, 'alice');
+      const recipient = await login(s.h.route, 'alice');
       await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${recipient}`).send(newAlert()).expect(403);
       const draft = await api('/api/alerts').post('/api/alerts').set(auth).send(newAlert()).expect(201);
       await api('/api/alerts').post(`/api/alerts/${draft.body.id}/send`).set('authorization', `Bearer ${recipient}`).expect(403);
@@ -108,7 +92,7 @@ for (const [mode, start] of MODES) {
     });
 
     test('sockets: no token is refused; malformed events are ignored and counted, the gateway keeps serving', async () => {
-      await assert.rejects(Recipient.connect(h.gatewayUrl, 'not-a-token'), /invalid token/);
+      await assert.rejects(Recipient.connect(s.h.gatewayUrl, 'not-a-token'), /invalid token/);
       const bob = await connect('bob');
       const bad = await bob.socket.timeout(5_000).emitWithAck('receipt', { occurrenceId: 42, state: 'hacked' });
       assert.equal(bad.ok, false);
@@ -116,12 +100,16 @@ for (const [mode, start] of MODES) {
       bob.socket.emit('receipt', 'garbage');
       bob.socket.emit('no-such-event', { x: 1 });
       const metrics = await eventually(async () => {
-        const res = await request(h.gatewayUrl).get('/metrics').expect(200);
+        const res = await request(s.h.gatewayUrl).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
         const m = /herald_gateway_malformed_events_total\{event="receipt"\} (\d+)/.exec(res.text);
         const u = /herald_gateway_malformed_events_total\{event="unknown"\} (\d+)/.exec(res.text);
         return m && Number(m[1]) >= 2 && u && Number(u[1]) >= 1 ? res.text : null;
       }, 5_000, 'malformed events to be counted');
       assert.ok(metrics);
+      await request(s.h.gatewayUrl).get('/metrics').expect(401);
+      await request(s.h.gatewayUrl).get('/metrics').set('authorization', 'Bearer wrong-token-wrong-token').expect(401);
+      const ready = await request(s.h.route('/api/alerts')).get('/readyz').expect(200);
+      assert.deepEqual(ready.body, { status: 'ready' });
       // Still serving: a well-formed receipt for an unknown occurrence is accepted (and changes nothing).
       assert.deepEqual(await bob.receipt('unknown.1', 'delivered'), { ok: true });
       assert.equal(bob.socket.connected, true);

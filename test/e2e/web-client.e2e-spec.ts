@@ -1,85 +1,242 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { chromium, Browser, Page } from 'playwright-core';
-import { DeliveryView } from '@herald/contracts';
-import { DEMO, eventually, Harness, login, newAlert, repoRoot, startSingleNode } from '@herald/testing';
+import { Browser, Page } from 'playwright-core';
+import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, pngSize, screenshotDir, sendAlert, startSingleNode } from '@herald/testing';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
 
-/** The recipient web client in real Chromium: sign in, receive a pop-up card, acknowledge it. */
+/** The recipient web client in real Chromium: sign-in, the three presentations, acknowledgement, inbox, languages. */
 describe('web client in Chromium', () => {
   let h: Harness;
   let browser: Browser;
-  const shots = join(repoRoot(), '.test-output', 'screenshots');
+  let admin: string;
+  const shots = screenshotDir();
 
   before(async () => {
-    mkdirSync(shots, { recursive: true });
     h = await startSingleNode();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // Sound is part of the takeover; headless Chromium would otherwise wait for a user gesture before playing.
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    admin = await login(h.route, DEMO.admin);
   });
   after(async () => {
     await browser?.close();
     await h?.close();
   });
 
-  async function signIn(user: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  async function signIn(user: string, locale = 'en-GB'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+    const page = await context.newPage();
     await page.goto(h.gatewayUrl);
     await page.fill('#username', user);
     await page.fill('#password', DEMO.password);
     await page.click('button[type=submit]');
-    await page.waitForSelector('#status:has-text("connected")');
+    await page.waitForSelector('#status[data-status=connected]');
     assert.equal(await page.isVisible('#login'), false, 'the sign-in form is gone once connected');
     return page;
   }
 
-  test('a member sees the pop-up, an outsider does not; no script in the body runs; acknowledging is recorded', async () => {
+  async function shot(page: Page, name: string): Promise<void> {
+    const path = join(shots, name);
+    await page.screenshot({ path });
+    assert.deepEqual(pngSize(path), { width: 1280, height: 800 }, `${name} is a full-page screenshot`);
+  }
+
+  const toAlice = (o: Record<string, unknown>) => newAlert({ audience: { users: ['alice'], groups: [] }, ...o });
+
+  test('pop-ups stack newest on top, the ticker runs across the top, a full-screen alert takes focus and sound; all acknowledged', async () => {
     const wrong = await browser.newPage();
     await wrong.goto(h.gatewayUrl);
     await wrong.fill('#username', 'alice');
     await wrong.fill('#password', 'not-the-password');
     await wrong.click('button[type=submit]');
     await wrong.waitForSelector('#error:has-text("invalid username or password")');
+    await wrong.close();
 
     const alice = await signIn('alice');
     const dave = await signIn('dave');
-    const dialogs: string[] = [];
-    for (const p of [alice, dave]) p.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+    const errors: string[] = [];
+    alice.on('pageerror', (e) => errors.push(e.message));
 
-    const admin = await login(h.route, DEMO.admin);
-    const body = '<p>Leave by the <b>nearest exit</b>.</p><img src=x onerror="alert(1)"><a href="javascript:alert(2)">x</a>';
-    const created = await request(h.gatewayUrl).post('/api/alerts').set('authorization', `Bearer ${admin}`).send(newAlert({ body, severity: 'critical' })).expect(201);
-    await request(h.gatewayUrl).post(`/api/alerts/${created.body.id}/send`).set('authorization', `Bearer ${admin}`).expect(202);
+    const older = await sendAlert(h.route, admin, toAlice({ title: 'Older pop-up', body: `<p>See <a href="https://intranet.example/drill">the plan</a></p><p><img src="${PIXEL}" alt="map" width="40" height="40"></p>` }));
+    await alice.locator(`#stack [data-occurrence="${older.occurrenceId}"]`).waitFor();
+    const newer = await sendAlert(h.route, admin, toAlice({ title: 'Newer pop-up', severity: 'info' }));
+    const ticker = await sendAlert(h.route, admin, toAlice({ title: 'Canteen closed today', body: '<p>Use the cafe on floor 2.</p>', severity: 'info', presentation: 'ticker' }));
+    const full = await sendAlert(h.route, admin, toAlice({ title: 'Evacuate building B', body: '<p>Leave <b>now</b> by the stairs.</p>', severity: 'critical', presentation: 'fullscreen' }));
 
-    const card = alice.locator('section.card[role=alertdialog]');
-    await card.waitFor({ state: 'visible', timeout: 5_000 });
-    assert.equal(await card.locator('h2').textContent(), 'Fire drill at 15:00');
-    assert.equal(await card.locator('.body b').textContent(), 'nearest exit');
-    const box = await card.boundingBox();
-    assert.ok(box && box.width > 200 && box.height > 80, `the card is a visible pop-up (got ${JSON.stringify(box)})`);
-    assert.equal(await alice.evaluate(() => document.activeElement?.textContent), 'Acknowledge', 'focus moves to a critical alert');
-    await alice.screenshot({ path: join(shots, 'alice-popup.png') });
+    // Full screen: covers the viewport, is a modal alertdialog, has focus and rang.
+    const takeover = alice.locator('#takeover');
+    await takeover.waitFor({ state: 'visible' });
+    assert.equal(await takeover.getAttribute('role'), 'alertdialog');
+    assert.equal(await takeover.getAttribute('aria-modal'), 'true');
+    assert.equal(await takeover.locator('h2').textContent(), 'Evacuate building B');
+    assert.deepEqual(await takeover.boundingBox(), { x: 0, y: 0, width: 1280, height: 800 }, 'the takeover covers the whole viewport');
+    assert.equal(await alice.evaluate(() => document.getElementById('takeover')!.contains(document.activeElement)), true, 'focus moved into the takeover');
+    await eventually(() => alice.evaluate(() => document.body.dataset.sound), 5_000, 'the alarm tone');
+    assert.equal(await alice.evaluate(() => document.body.dataset.sound), 'played');
+    await shot(alice, 'alice-fullscreen.png');
 
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(await dave.locator('section.card').count(), 0, 'dave is not in engineering');
-    assert.deepEqual(dialogs, [], 'no script from the alert body ran');
+    // Keyboard: Tab stays inside the takeover; Enter on the button acknowledges it.
+    for (let i = 0; i < 4; i++) {
+      await alice.keyboard.press('Tab');
+      assert.equal(await alice.evaluate(() => document.getElementById('takeover')!.contains(document.activeElement)), true, 'focus is trapped in the takeover');
+    }
+    await takeover.locator('button.ack').focus();
+    await alice.keyboard.press('Enter');
+    await takeover.waitFor({ state: 'hidden' });
 
-    await card.locator('button:has-text("Acknowledge")').click();
-    await card.waitFor({ state: 'detached' });
-    await eventually(async () => {
-      const res = await request(h.gatewayUrl).get(`/api/alerts/${created.body.id}/deliveries`).set('authorization', `Bearer ${admin}`).expect(200);
-      const a = res.body.deliveries.find((d: DeliveryView) => d.userId === 'alice');
-      return a?.state === 'acknowledged' && a.deliveredAt && a.displayedAt;
-    }, 5_000, "alice's acknowledgement to be recorded");
+    // Pop-ups: two cards, the newest above the older one; the link opens a new tab, the image shows.
+    const cards = alice.locator('#stack section.card[role=alertdialog]');
+    await eventually(async () => (await cards.count()) === 2, 5_000, 'two cards');
+    const newerBox = (await alice.locator(`#stack [data-occurrence="${newer.occurrenceId}"]`).boundingBox())!;
+    const olderBox = (await alice.locator(`#stack [data-occurrence="${older.occurrenceId}"]`).boundingBox())!;
+    assert.ok(newerBox.y + newerBox.height <= olderBox.y, `newest on top (newer ${JSON.stringify(newerBox)}, older ${JSON.stringify(olderBox)})`);
+    assert.ok(olderBox.width > 300 && olderBox.height > 100, 'a readable card');
+    const link = alice.locator(`#stack [data-occurrence="${older.occurrenceId}"] a`);
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    const img = alice.locator(`#stack [data-occurrence="${older.occurrenceId}"] img`);
+    assert.equal(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), 1, 'the image loaded');
 
-    // Reloading the page (session remembered) does not show the acknowledged alert again.
+    // Ticker: a band across the top of the page, text moving.
+    const band = alice.locator(`#ticker [data-occurrence="${ticker.occurrenceId}"]`);
+    await band.waitFor();
+    const bandBox = (await alice.locator('#ticker').boundingBox())!;
+    assert.equal(bandBox.y, 0);
+    assert.equal(bandBox.width, 1280, 'the ticker spans the page');
+    assert.match((await band.textContent())!, /Canteen closed today — Use the cafe on floor 2\./);
+    assert.notEqual(await band.locator('.text').evaluate((t) => getComputedStyle(t).animationName), 'none', 'the ticker text scrolls');
+    await shot(alice, 'alice-popups-and-ticker.png');
+
+    // Inbox lists all four with their state.
+    assert.equal(await alice.locator('#inbox-list li').count(), 4);
+    assert.equal(await alice.locator(`#inbox-list li[data-occurrence="${full.occurrenceId}"] .state`).textContent(), 'acknowledged');
+    assert.equal(await alice.locator(`#inbox-list li[data-occurrence="${newer.occurrenceId}"] .state`).textContent(), 'seen');
+
+    // Acknowledge the rest: a card by click, the ticker by keyboard, the older card from the inbox.
+    await alice.locator(`#stack [data-occurrence="${newer.occurrenceId}"] button.ack`).click();
+    await band.locator('button.ack').focus();
+    await alice.keyboard.press('Enter');
+    await alice.locator(`#inbox-list li[data-occurrence="${older.occurrenceId}"] button.ack`).click();
+    await eventually(async () => (await alice.locator('#stack > *, #ticker > *').count()) === 0, 5_000, 'every presentation removed');
+    assert.equal(await alice.isVisible('#ticker'), false);
+
+    for (const a of [older, newer, ticker, full]) {
+      await eventually(async () => {
+        const [d] = await deliveriesOf(h.route, admin, a.id);
+        return d.state === 'acknowledged' && d.deliveredAt && d.displayedAt;
+      }, 5_000, `acknowledgement of ${a.occurrenceId}`);
+    }
+    assert.equal(await dave.locator('#stack > *, #ticker > *, #takeover:visible').count(), 0, 'dave got none of them');
+    assert.deepEqual(errors, []);
+
+    // The session is remembered across a reload; acknowledged alerts do not come back, the inbox does.
     await alice.reload();
-    await alice.waitForSelector('#status:has-text("connected")');
+    await alice.waitForSelector('#status[data-status=connected]');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(await alice.locator('section.card').count(), 0);
+    assert.equal(await alice.locator('#stack > *, #ticker > *').count(), 0);
+    assert.equal(await alice.isVisible('#takeover'), false);
+    assert.equal(await alice.locator('#inbox-list li .state:text-is("acknowledged")').count(), 4);
+
+    // The page as the desktop agent opens it for one alert: that entry is marked and focused.
+    await alice.goto(`${h.gatewayUrl}/#alert=${encodeURIComponent(newer.occurrenceId)}`);
+    const linked = alice.locator(`#inbox-list li.target[data-occurrence="${newer.occurrenceId}"]`);
+    await linked.waitFor();
+    assert.equal(await linked.evaluate((e) => e === document.activeElement), true);
+  });
+
+  test('a system notification is raised while the tab is hidden, not while it is visible; text is readable', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['notifications'], { origin: h.gatewayUrl });
+    // Headless tabs are never hidden and have no notification centre: the page's visibility is steered by a flag,
+    // and Notification is wrapped to record what the page asked the OS to show.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __hidden: boolean; __notified: string[] };
+      w.__hidden = false;
+      w.__notified = [];
+      Object.defineProperty(Document.prototype, 'visibilityState', { get: () => (w.__hidden ? 'hidden' : 'visible') });
+      const Real = window.Notification;
+      class Recorded extends Real {
+        constructor(title: string, opts?: NotificationOptions) {
+          super(title, opts);
+          w.__notified.push(`${title} | ${opts?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: Recorded });
+    });
+    const page = await context.newPage();
+    await page.goto(h.gatewayUrl);
+    await page.fill('#username', 'bob');
+    await page.fill('#password', DEMO.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status[data-status=connected]');
+    assert.equal(await page.isVisible('#notify'), false, 'no permission prompt once granted');
+
+    const toBob = (title: string) => newAlert({ title, body: '<p>Details <b>inside</b>.</p>', audience: { users: ['bob'], groups: [] } });
+    const seen = await sendAlert(h.route, admin, toBob('While looking'));
+    await page.locator(`#stack [data-occurrence="${seen.occurrenceId}"]`).waitFor();
+    await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+    const away = await sendAlert(h.route, admin, toBob('While away'));
+    await page.locator(`#stack [data-occurrence="${away.occurrenceId}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __notified: string[] }).__notified), ['While away | Details inside.']);
+
+    // WCAG AA: text at least 4.5:1 against its background, for the card, its button, the header and the inbox.
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const bg = (e: Element): string => {
+        for (let n: Element | null = e; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && !/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return c;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      return ['#stack .card h2', '#stack .card .body', '#stack .card button.ack', 'header strong', '#status', '#inbox-list li strong', '#inbox-list .meta'].map((sel) => {
+        const e = document.querySelector(sel)!;
+        const [a, b] = [lum(getComputedStyle(e).color), lum(bg(e))].sort((x, y) => y - x);
+        return [sel, Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10] as const;
+      });
+    });
+    for (const [sel, ratio] of ratios) assert.ok(ratio >= 4.5, `${sel}: contrast ${ratio}:1`);
+    await context.close();
+  });
+
+  test('French browsers get French strings; the composer refuses full screen for a non-critical alert, naming the field', async () => {
+    const erin = await signIn('erin', 'fr-FR');
+    assert.equal(await erin.locator('html').getAttribute('lang'), 'fr');
+    assert.equal(await erin.locator('#status').textContent(), 'connecté');
+    await sendAlert(h.route, admin, newAlert({ title: 'Exercice incendie', audience: { users: ['erin'], groups: [] } }));
+    const ack = erin.locator('#stack section.card button.ack');
+    await ack.waitFor();
+    assert.equal(await ack.textContent(), 'Confirmer la lecture');
+    assert.equal(await erin.locator('#stack .sev').textContent(), 'Avertissement');
+
+    const res = await request(h.gatewayUrl).post('/api/alerts').set('authorization', `Bearer ${admin}`).send(newAlert({ severity: 'warning', presentation: 'fullscreen' })).expect(400);
+    assert.match(JSON.stringify(res.body), /presentation/);
+  });
+
+  test('the page is served with a strict CSP (no inline script) and the PWA files are there', async () => {
+    const page = await request(h.gatewayUrl).get('/').expect(200);
+    const csp = page.headers['content-security-policy'];
+    assert.match(csp, /script-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.doesNotMatch(page.text, /<script>(?!<\/script>)/, 'no inline script in the page');
+    const manifest = await request(h.gatewayUrl).get('/manifest.webmanifest').expect(200).expect('content-type', /manifest\+json/);
+    assert.equal(JSON.parse(manifest.text).start_url, '/');
+    await request(h.gatewayUrl).get('/sw.js').expect(200).expect('content-type', /javascript/);
+    await request(h.gatewayUrl).get('/app.js').expect(200).expect('content-type', /javascript/);
+
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await p.goto(h.gatewayUrl);
+    const sw = await p.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.scriptURL));
+    assert.equal(sw, `${h.gatewayUrl}/sw.js`, 'the service worker is installed');
+    const cached = await p.evaluate(() => caches.open('herald-shell-v1').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname).sort()));
+    assert.deepEqual(cached, ['/', '/app.css', '/app.js', '/icon.svg', '/manifest.webmanifest']);
+    await context.close();
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { ForbiddenError, UnauthorizedError } from '@herald/contracts';
 import { bearer, TokenService } from './jwt';
-import { Principal, requireRole, rolesFromGroups } from './principal';
+import { authorScope, hasRole, Principal, requireRole, rolesFromGroups } from './principal';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const OTHER = 'another-secret-that-is-also-long-enough-9876543210';
@@ -104,28 +104,43 @@ describe('bearer', () => {
 });
 
 describe('roles', () => {
-  test('rolesFromGroups: admin groups (case-insensitive) grant admin; everyone is a recipient', () => {
-    assert.deepEqual(rolesFromGroups(['developers', 'herald-admins'], ['herald-admins']), ['admin', 'recipient']);
-    assert.deepEqual(rolesFromGroups(['HERALD-Admins'], ['herald-admins']), ['admin', 'recipient']);
-    assert.deepEqual(rolesFromGroups(['ops'], ['herald-admins', 'ops']), ['admin', 'recipient']);
-    assert.deepEqual(rolesFromGroups(['developers', 'all-staff'], ['herald-admins']), ['recipient']);
-    assert.deepEqual(rolesFromGroups([], ['herald-admins']), ['recipient']);
-    assert.deepEqual(rolesFromGroups(['herald-admins'], []), ['recipient']);
-    assert.deepEqual(rolesFromGroups(['herald-admins-old'], ['herald-admins']), ['recipient']);
+  const groups = { admin: ['herald-admins'], author: ['herald-authors', 'team-leads'], crisis: ['herald-crisis'], auditor: ['herald-auditors'] };
+
+  test('rolesFromGroups: each role from its groups (case-insensitive), in ROLES order; everyone is a recipient', () => {
+    assert.deepEqual(rolesFromGroups(['developers', 'herald-admins'], groups), ['admin', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['HERALD-Admins'], groups), ['admin', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['team-leads'], groups), ['author', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-crisis'], groups), ['crisis', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-auditors'], groups), ['auditor', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-auditors', 'herald-crisis', 'herald-authors', 'herald-admins'], groups), ['admin', 'author', 'crisis', 'auditor', 'recipient']);
+    assert.deepEqual(rolesFromGroups(['developers', 'all-staff'], groups), ['recipient']);
+    assert.deepEqual(rolesFromGroups([], groups), ['recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-admins'], {}), ['recipient']);
+    assert.deepEqual(rolesFromGroups(['herald-admins-old', 'herald-author'], groups), ['recipient']);
   });
 
-  test('rolesFromGroups: auditor groups grant auditor, alongside admin when both apply', () => {
-    assert.deepEqual(rolesFromGroups(['Herald-Auditors'], ['herald-admins'], ['herald-auditors']), ['auditor', 'recipient']);
-    assert.deepEqual(rolesFromGroups(['herald-auditors', 'herald-admins'], ['herald-admins'], ['herald-auditors']), ['admin', 'auditor', 'recipient']);
-    assert.deepEqual(rolesFromGroups(['herald-auditors'], ['herald-admins'], []), ['recipient']);
+  test('authorScope: union of the scopes of the author groups held; none configured means nobody', () => {
+    const scopes = { 'herald-authors': ['engineering'], 'Team-Leads': ['developers', 'operations'] };
+    assert.deepEqual(authorScope(['herald-authors'], scopes), ['engineering']);
+    assert.deepEqual(authorScope(['team-leads', 'HERALD-AUTHORS'], scopes), ['developers', 'engineering', 'operations']);
+    assert.deepEqual(authorScope(['developers'], scopes), []);
+    assert.deepEqual(authorScope(['herald-authors'], {}), []);
   });
 
-  test('requireRole passes holders and throws ForbiddenError for others', () => {
+  test('the author scope travels in the token', () => {
+    const frank: Principal = { userId: 'frank', displayName: 'Frank', roles: ['author', 'recipient'], scope: ['engineering'] };
+    const tokens = new TokenService(SECRET, 60);
+    assert.deepEqual(tokens.verify(tokens.issue(frank).token), frank);
+  });
+
+  test('requireRole passes holders of any listed role and throws ForbiddenError for others', () => {
     assert.doesNotThrow(() => requireRole(carol, 'admin', 'sending an alert'));
     assert.doesNotThrow(() => requireRole(carol, 'recipient', 'reading'));
-    assert.throws(
-      () => requireRole({ userId: 'dave', displayName: 'Dave', roles: ['recipient'] }, 'admin', 'sending an alert'),
-      (err: unknown) => err instanceof ForbiddenError && err.status === 403 && err.message === 'sending an alert requires the admin role',
-    );
+    assert.doesNotThrow(() => requireRole({ userId: 'a', displayName: 'A', roles: ['author', 'recipient'] }, ['admin', 'author'], 'sending an alert'));
+    const dave: Principal = { userId: 'dave', displayName: 'Dave', roles: ['recipient'] };
+    assert.throws(() => requireRole(dave, 'admin', 'sending an alert'), (err: unknown) => err instanceof ForbiddenError && err.status === 403 && err.message === 'sending an alert requires the admin role');
+    assert.throws(() => requireRole(dave, ['admin', 'auditor'], 'reading'), (err: unknown) => err instanceof ForbiddenError && err.message === 'reading requires the admin or auditor role');
+    assert.equal(hasRole(dave, 'admin', 'recipient'), true);
+    assert.equal(hasRole(dave, 'admin', 'author'), false);
   });
 });

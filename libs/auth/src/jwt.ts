@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UnauthorizedError } from '@herald/contracts';
 import { Principal, ROLES } from './principal';
 
-const ClaimsSchema = z.object({ sub: z.string().min(1), name: z.string(), roles: z.array(z.enum(ROLES)) });
+const ClaimsSchema = z.object({ sub: z.string().min(1), name: z.string(), roles: z.array(z.enum(ROLES)), scope: z.array(z.string()).optional() });
 const ISSUER = 'herald';
 
 /** Issues and verifies Herald's access tokens (HS256, shared secret between composer and the other services). */
@@ -13,7 +13,7 @@ export class TokenService {
   }
 
   issue(p: Principal): { token: string; expiresIn: number } {
-    const token = jwt.sign({ name: p.displayName, roles: p.roles }, this.secret, { algorithm: 'HS256', subject: p.userId, expiresIn: this.ttlSeconds, issuer: ISSUER });
+    const token = jwt.sign({ name: p.displayName, roles: p.roles, ...(p.scope ? { scope: p.scope } : {}) }, this.secret, { algorithm: 'HS256', subject: p.userId, expiresIn: this.ttlSeconds, issuer: ISSUER });
     return { token, expiresIn: this.ttlSeconds };
   }
 
@@ -28,7 +28,8 @@ export class TokenService {
     }
     const claims = ClaimsSchema.safeParse(decoded);
     if (!claims.success) throw new UnauthorizedError('invalid token claims');
-    return { userId: claims.data.sub, displayName: claims.data.name, roles: claims.data.roles };
+    const { sub, name, roles, scope } = claims.data;
+    return { userId: sub, displayName: name, roles, ...(scope ? { scope } : {}) };
   }
 }
 

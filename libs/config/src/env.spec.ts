@@ -40,22 +40,45 @@ describe('loadEnv', () => {
       LDAP_USERNAME_ATTR: 'uid',
       LDAP_NESTED_GROUPS: 'recursive',
       LDAP_TIMEOUT_MS: 5_000,
+      LDAP_STARTTLS: false,
+      LDAP_CA_FILE: '',
+      LDAP_DISABLED_FILTER: '',
+      LDAP_DISPLAY_NAME_ATTR: 'displayName',
+      LDAP_MAIL_ATTR: 'mail',
+      LDAP_DEPARTMENT_ATTR: 'departmentNumber',
+      LDAP_LOCATION_ATTR: 'l',
+      LDAP_CHANGE_ATTR: 'modifyTimestamp',
+      DIRECTORY_SYNC_INTERVAL_SECONDS: 3600,
+      DIRECTORY_INCREMENTAL_SYNC_SECONDS: 60,
       JWT_SECRET: '',
-      JWT_TTL_SECONDS: 28_800,
+      METRICS_TOKEN: '',
+      JWT_TTL_SECONDS: 900,
+      REFRESH_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
+      HERALD_AUTHOR_GROUPS: ['herald-authors'],
+      HERALD_CRISIS_GROUPS: ['herald-crisis'],
       HERALD_AUDITOR_GROUPS: ['herald-auditors'],
+      HERALD_AUTHOR_SCOPES: {},
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_MAX_FAILURES_PER_CLIENT: 50,
+      LOGIN_LOCKOUT_SECONDS: 900,
       AUDIT_SIGNING_KEY: '',
       AUDIT_CHECKPOINT_EVERY: 1_000,
-      AUDIT_AGGREGATE_ONLY: false,
       AUDIT_RETENTION_DAYS: {},
+      AUDIT_AGGREGATE_ONLY: false,
       HOST: '0.0.0.0',
       PORT: 3000,
       PUBLIC_URL: '',
+      TRUST_PROXY: '',
       LOG_LEVEL: 'info',
       RECEIPT_BATCH_MS: 100,
       RECEIPT_BATCH_SIZE: 500,
       FANOUT_CHUNK_SIZE: 1_000,
       ALERT_DEFAULT_VALIDITY_HOURS: 24,
+      SCHEDULER_TICK_MS: 1_000,
+      SCHEDULER_LEASE_MS: 60_000,
+      SCHEDULER_MISSED_AFTER_MS: 60_000,
+      SCHEDULER_MISSED_FIRINGS: 'fire-if-valid',
     });
   });
 
@@ -73,6 +96,14 @@ describe('loadEnv', () => {
     configError(() => loadEnv({ AUDIT_RETENTION_DAYS: 'delivery:365' }), 'AUDIT_RETENTION_DAYS');
   });
 
+  test('HERALD_AUTHOR_SCOPES maps author groups to target groups; a malformed entry names the variable', () => {
+    assert.deepEqual(loadEnv({ HERALD_AUTHOR_SCOPES: ' herald-authors = engineering, operations ; team-leads=developers;herald-authors=sales ' }).HERALD_AUTHOR_SCOPES, {
+      'herald-authors': ['engineering', 'operations', 'sales'],
+      'team-leads': ['developers'],
+    });
+    for (const bad of ['herald-authors', 'herald-authors=', '=engineering', 'a=b;c']) configError(() => loadEnv({ HERALD_AUTHOR_SCOPES: bad }), 'HERALD_AUTHOR_SCOPES');
+  });
+
   test('defaults argument applies below the environment', () => {
     assert.equal(loadEnv({}, { PORT: '4000' }).PORT, 4000);
     assert.equal(loadEnv({ PORT: '5000' }, { PORT: '4000' }).PORT, 5000);
@@ -85,6 +116,12 @@ describe('loadEnv', () => {
     }
   });
 
+  test('scheduler settings are validated: tick interval bounds, missed-firing policy', () => {
+    configError(() => loadEnv({ SCHEDULER_TICK_MS: '10' }), 'SCHEDULER_TICK_MS');
+    configError(() => loadEnv({ SCHEDULER_MISSED_FIRINGS: 'sometimes' }), 'SCHEDULER_MISSED_FIRINGS');
+    assert.equal(loadEnv({ SCHEDULER_TICK_MS: '250', SCHEDULER_MISSED_FIRINGS: 'skip' }).SCHEDULER_TICK_MS, 250);
+  });
+
   test('a bad HERALD_BUS names HERALD_BUS', () => {
     const msg = configError(() => loadEnv({ HERALD_BUS: 'kafka' }), 'HERALD_BUS');
     assert.ok(msg.includes('(got "kafka")'), msg);
@@ -94,6 +131,12 @@ describe('loadEnv', () => {
     const msg = configError(() => loadEnv({ PORT: 'x', HERALD_BUS: 'kafka', LOG_LEVEL: 'loud' }), 'PORT');
     assert.match(msg, /^  HERALD_BUS: /m);
     assert.match(msg, /^  LOG_LEVEL: /m);
+  });
+
+  test('METRICS_TOKEN shorter than 16 characters is refused', () => {
+    const msg = configError(() => loadEnv({ METRICS_TOKEN: 'short' }), 'METRICS_TOKEN');
+    assert.ok(msg.includes('METRICS_TOKEN: must be at least 16 characters'), msg);
+    assert.equal(loadEnv({ METRICS_TOKEN: 'm'.repeat(16) }).METRICS_TOKEN, 'm'.repeat(16));
   });
 
   test('JWT_SECRET shorter than 32 characters is refused; 32 is accepted', () => {

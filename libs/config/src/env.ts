@@ -8,6 +8,24 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /**
+ * `authorGroup=target,target;authorGroup2=target`: members of an author group may send to the members of its
+ * target groups (nested groups included). Parsed to a map; a malformed entry fails boot.
+ */
+const scopes = z.string().transform((v, ctx) => {
+  const out: Record<string, string[]> = {};
+  for (const entry of v.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=]+)=(.*)$/.exec(entry);
+    const targets = m ? m[2].split(',').map((s) => s.trim()).filter(Boolean) : [];
+    if (!m || !m[1].trim() || !targets.length) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not authorGroup=group[,group...]` });
+      return z.NEVER;
+    }
+    out[m[1].trim()] = [...(out[m[1].trim()] ?? []), ...targets];
+  }
+  return out;
+});
+
+/**
  * Every environment variable Herald reads, with its default. Validated once at boot: a bad value stops the
  * process with a message naming the variable. docs/configuration.md documents each one; a test checks that
  * docker-compose.yml and k8s/ name only variables that exist here.
@@ -37,11 +55,28 @@ export const envSchema = z.object({
   LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
   LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  LDAP_STARTTLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LDAP_CA_FILE: z.string().default(''),
+  LDAP_DISABLED_FILTER: z.string().default(''),
+  LDAP_DISPLAY_NAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('displayName'),
+  LDAP_MAIL_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('mail'),
+  LDAP_DEPARTMENT_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('departmentNumber'),
+  LDAP_LOCATION_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('l'),
+  LDAP_CHANGE_ATTR: z.enum(['modifyTimestamp', 'whenChanged', 'uSNChanged']).default('modifyTimestamp'),
+  DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(3600),
+  DIRECTORY_INCREMENTAL_SYNC_SECONDS: int(0, 24 * 3600).default(60),
 
   JWT_SECRET: z.string().default(''),
-  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(8 * 3600),
+  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(15 * 60),
+  REFRESH_TTL_SECONDS: int(60, 90 * 24 * 3600).default(8 * 3600),
   HERALD_ADMIN_GROUPS: csv.default(['herald-admins']),
+  HERALD_AUTHOR_GROUPS: csv.default(['herald-authors']),
+  HERALD_CRISIS_GROUPS: csv.default(['herald-crisis']),
   HERALD_AUDITOR_GROUPS: csv.default(['herald-auditors']),
+  HERALD_AUTHOR_SCOPES: scopes.default({}),
+  LOGIN_MAX_FAILURES: int(1, 1_000).default(5),
+  LOGIN_MAX_FAILURES_PER_CLIENT: int(1, 100_000).default(50),
+  LOGIN_LOCKOUT_SECONDS: int(1, 7 * 24 * 3600).default(15 * 60),
 
   AUDIT_SIGNING_KEY: z.string().default(''),
   AUDIT_CHECKPOINT_EVERY: int(1, 10_000_000).default(1_000),
@@ -56,11 +91,17 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65_535).default(3000),
   PUBLIC_URL: z.string().default(''),
+  TRUST_PROXY: z.string().default(''),
+  METRICS_TOKEN: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RECEIPT_BATCH_MS: int(1, 60_000).default(100),
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
   FANOUT_CHUNK_SIZE: int(1, 100_000).default(1_000),
   ALERT_DEFAULT_VALIDITY_HOURS: int(1, 24 * 365).default(24),
+  SCHEDULER_TICK_MS: int(50, 3_600_000).default(1_000),
+  SCHEDULER_LEASE_MS: int(1_000, 3_600_000).default(60_000),
+  SCHEDULER_MISSED_AFTER_MS: int(0, 86_400_000).default(60_000),
+  SCHEDULER_MISSED_FIRINGS: z.enum(['fire-if-valid', 'skip']).default('fire-if-valid'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -85,6 +126,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
   if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
   if (env.AUDIT_SIGNING_KEY && env.AUDIT_SIGNING_KEY.length < 32) problems.push('  AUDIT_SIGNING_KEY: must be at least 32 characters');
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

@@ -7,21 +7,60 @@ export type Severity = z.infer<typeof SeveritySchema>;
 /** A directory account name or group name as typed by an admin: no control characters, bounded length. */
 const DirectoryName = z.string().trim().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
 
-/** Who an alert is for: directory users and/or groups (nested groups are expanded at send time). */
+/** A DN as typed or picked (an OU): no control characters, bounded length; compared normalised by the directory. */
+const DnText = z.string().trim().min(3).max(1024).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
+/** Id of a saved audience (directory service). */
+export const AudienceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed audience id');
+
+/** The parts of an audience that select people; each is optional so `{users, groups}` alerts stay valid as they were. */
+const selection = {
+  /** Raw LDAP filter for experts (RFC 4515), validated by the directory service and ANDed with the user filter. */
+  filter: z.string().trim().min(1).max(4_096).optional(),
+  /** Organisational units by DN: every user in the subtree. */
+  ous: z.array(DnText).max(100).optional(),
+  /** Saved audiences by id, resolved to their members at send time. */
+  audiences: z.array(AudienceIdSchema).max(20).optional(),
+};
+
+export const AudienceExclusionSchema = z
+  .object({ users: z.array(DirectoryName).max(10_000).optional(), groups: z.array(DirectoryName).max(1_000).optional(), ...selection })
+  .strict();
+export type AudienceExclusion = z.infer<typeof AudienceExclusionSchema>;
+
+/**
+ * Who an alert is for: directory users, (nested) groups, OU subtrees, a raw LDAP filter, saved audiences or
+ * everyone, minus anyone matched by `exclude`. Resolved by the directory service at send time, on its snapshot.
+ */
 export const AudienceSchema = z
   .object({
     users: z.array(DirectoryName).max(10_000).default([]),
     groups: z.array(DirectoryName).max(1_000).default([]),
+    ...selection,
+    everyone: z.literal(true).optional(),
+    exclude: AudienceExclusionSchema.optional(),
   })
   .strict()
-  .refine((a) => a.users.length + a.groups.length > 0, { message: 'must name at least one user or group' });
+  .refine((a) => a.users.length + a.groups.length + (a.ous?.length ?? 0) + (a.audiences?.length ?? 0) + (a.filter ? 1 : 0) + (a.everyone ? 1 : 0) > 0, {
+    message: 'must name at least one user, group, OU, filter, saved audience, or everyone',
+  });
 export type Audience = z.infer<typeof AudienceSchema>;
+
+/**
+ * How a recipient's client presents an alert: a pop-up card, a line in the scrolling ticker, or a full-screen
+ * takeover (focus moved to it, sound). Full screen is for `critical` today and for `emergency` once it exists.
+ */
+export const PRESENTATIONS = ['popup', 'ticker', 'fullscreen'] as const;
+export const PresentationSchema = z.enum(PRESENTATIONS);
+export type Presentation = z.infer<typeof PresentationSchema>;
+/** Severities that may take over the whole screen (mirrored in libs/client-sdk/src/presentation.ts). */
+export const FULLSCREEN_SEVERITIES: readonly Severity[] = ['critical'];
 
 /** What a recipient's screen shows. `body` is sanitised HTML by the time it leaves the composer. */
 export const AlertContentSchema = z.object({
   title: z.string().trim().min(1).max(200),
   body: z.string().max(20_000),
   severity: SeveritySchema,
+  presentation: PresentationSchema.default('popup'),
 });
 export type AlertContent = z.infer<typeof AlertContentSchema>;
 
@@ -33,6 +72,8 @@ export const ClientAlertSchema = AlertContentSchema.extend({
   alertId: z.string(),
   sentAt: IsoDate,
   validUntil: IsoDate,
+  /** Set on a re-push to a recipient who has not acknowledged: the reminder's number (1, 2, ...). Show it again. */
+  reminder: z.number().int().min(1).optional(),
 });
 export type ClientAlert = z.infer<typeof ClientAlertSchema>;
 

@@ -4,9 +4,18 @@ import { IsoDate } from './alerts';
 /** Forward-only progress of one delivery; a state never moves back to a lower rank. */
 export const PROGRESS_STATES = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged'] as const;
 export type ProgressState = (typeof PROGRESS_STATES)[number];
-export const DeliveryStateSchema = z.enum(PROGRESS_STATES);
+/**
+ * Terminal states: an occurrence taken off screens (recall) or whose window closed before it was displayed
+ * (expiry). They rank above every progress state, so a recalled/expired delivery is never pending again and no
+ * later receipt moves it; an acknowledged delivery is never made recalled or expired (updates require rank < it).
+ */
+export const TERMINAL_STATES = ['expired', 'recalled'] as const;
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+export const TERMINAL_RANK = PROGRESS_STATES.length;
+export type DeliveryState = ProgressState | TerminalState;
+export const DeliveryStateSchema = z.enum([...PROGRESS_STATES, ...TERMINAL_STATES]);
 
-export const stateRank = (s: ProgressState): number => PROGRESS_STATES.indexOf(s);
+export const stateRank = (s: DeliveryState): number => ((TERMINAL_STATES as readonly string[]).includes(s) ? TERMINAL_RANK : PROGRESS_STATES.indexOf(s as ProgressState));
 
 /** States a client may report about an alert it holds. */
 export const CLIENT_RECEIPT_STATES = ['delivered', 'displayed', 'acknowledged'] as const;
@@ -15,6 +24,12 @@ export type ReceiptState = z.infer<typeof ReceiptStateSchema>;
 
 /** Deterministic delivery id: one record per occurrence and recipient, so every write is an idempotent upsert. */
 export const deliveryId = (occurrenceId: string, userId: string): string => `${occurrenceId}:${userId}`;
+
+/** Deterministic occurrence id of a scheduled firing: the alert and the instant it fires, so replicas agree on it. */
+export const occurrenceIdAt = (alertId: string, firingAt: Date): string => `${alertId}@${firingAt.toISOString()}`;
+
+/** The alert an occurrence belongs to: `<alertId>@<ISO time>` (scheduled) or `<alertId>.<n>` (sent now). */
+export const alertIdOf = (occurrenceId: string): string => (occurrenceId.includes('@') ? occurrenceId.slice(0, occurrenceId.indexOf('@')) : occurrenceId.replace(/\.\d+$/, ''));
 
 export const ReceiptSchema = z.object({
   occurrenceId: z.string().min(1).max(200),
@@ -35,5 +50,10 @@ export const DeliveryViewSchema = z.object({
   deliveredAt: IsoDate.nullable(),
   displayedAt: IsoDate.nullable(),
   acknowledgedAt: IsoDate.nullable(),
+  expiredAt: IsoDate.nullable(),
+  recalledAt: IsoDate.nullable(),
+  /** How many reminders were pushed to this recipient. */
+  reminders: z.number().int().min(0),
+  lastRemindedAt: IsoDate.nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

@@ -25,6 +25,9 @@ export class ConflictError extends DomainError {
 export class UnprocessableError extends DomainError {
   constructor(message: string, field?: string) { super(422, 'UNPROCESSABLE', message, field); }
 }
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string) { super(429, 'TOO_MANY_REQUESTS', message); }
+}
 export class UnavailableError extends DomainError {
   constructor(message: string) { super(503, 'UNAVAILABLE', message); }
 }

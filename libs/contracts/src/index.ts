@@ -5,3 +5,4 @@ export * from './deliveries';
 export * from './audit';
 export * from './messages';
 export * from './socket-events';
+export * from './schedules';

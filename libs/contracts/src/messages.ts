@@ -3,6 +3,7 @@ import { defineEvent, defineRpc } from './contract';
 import { AlertContentSchema, AudienceSchema, ClientAlertSchema, IsoDate } from './alerts';
 import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
 import { AuditEntrySchema } from './audit';
+import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
 
 /** Composer → delivery: an occurrence of an alert must reach its audience now. */
@@ -54,6 +55,37 @@ export const ListDeliveries = defineRpc(
   z.object({ deliveries: z.array(DeliveryViewSchema) }),
 );
 
+/** Composer → scheduler: send an alert later, on a recurrence, with a validity window and/or reminders. */
+export const CreateSchedule = defineRpc(
+  'schedule.create.v1',
+  'scheduler',
+  z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, spec: ScheduleSpecSchema, requestedBy: z.string() }),
+  ScheduleViewSchema,
+);
+
+/** Composer → scheduler: stop every future firing and reminder of an alert (recall). */
+export const CancelSchedule = defineRpc('schedule.cancel.v1', 'scheduler', z.object({ alertId: z.string().min(1), requestedBy: z.string() }), z.object({ cancelledJobs: z.number().int() }));
+
+/** Composer → scheduler: an alert sent now ends at `validUntil`; the scheduler runs its expiry like a scheduled one's. */
+export const ExpiryRequested = defineEvent('schedule.expiry.v1', 'scheduler', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), validUntil: IsoDate }));
+
+/** Composer → delivery: take an alert off every screen; its open deliveries become `recalled`. */
+export const RecallRequested = defineEvent('delivery.recall.v1', 'delivery', z.object({ alertId: z.string().min(1), requestedBy: z.string() }));
+
+/** Scheduler → delivery: an occurrence's validity window closed; deliveries not displayed become `expired`. */
+export const ExpiryDue = defineEvent('delivery.expire.v1', 'delivery', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1) }));
+
+/** Scheduler → delivery: reminder `n` of an occurrence is due for recipients who have not acknowledged it. */
+export const ReminderDue = defineEvent('delivery.remind.v1', 'delivery', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), n: z.number().int().min(1) }));
+
+/** Delivery → every gateway: take an occurrence off these recipients' screens (socket event `alert:recall`). */
+export const AlertRecalled = defineEvent(
+  'alert.recalled.v1',
+  'gateway',
+  z.object({ alertId: z.string(), occurrenceId: z.string(), recipients: z.array(z.string()).min(1) }),
+  { broadcast: true },
+);
+
 /** Any service → audit: domain events to append to the audit trail. */
 export const AuditRecorded = defineEvent('audit.recorded.v1', 'audit', z.object({ entries: z.array(AuditEntrySchema).min(1) }));
 
@@ -64,4 +96,19 @@ export const RpcEnvelopeSchema = z.union([
 ]);
 
 /** Every contract, for topology checks and docs. */
-export const ALL_CONTRACTS = [DispatchRequested, ResolveAudience, AlertFanout, DeliveryReceipts, PendingAlerts, ListDeliveries, AuditRecorded];
+export const ALL_CONTRACTS = [
+  DispatchRequested,
+  ResolveAudience,
+  AlertFanout,
+  DeliveryReceipts,
+  PendingAlerts,
+  ListDeliveries,
+  AuditRecorded,
+  CreateSchedule,
+  CancelSchedule,
+  ExpiryRequested,
+  RecallRequested,
+  ExpiryDue,
+  ReminderDue,
+  AlertRecalled,
+];

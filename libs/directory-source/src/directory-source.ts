@@ -13,6 +13,31 @@ export interface DirectoryGroup {
   dn: string;
 }
 
+/** A group with its direct members' DNs (users or groups), as stored. */
+export interface DirectoryGroupEntry extends DirectoryGroup {
+  members: string[];
+}
+
+/** An organisational unit; its users are the entries below its DN. */
+export interface DirectoryOu {
+  name: string;
+  dn: string;
+}
+
+/** Everything a snapshot needs, read in one pass (paged). Disabled accounts are not in `users`. */
+export interface DirectoryExport {
+  users: DirectoryUser[];
+  groups: DirectoryGroupEntry[];
+  ous: DirectoryOu[];
+  /** High-water mark of the change attribute (modifyTimestamp / whenChanged / uSNChanged) seen; '' if none. */
+  marker: string;
+}
+
+/** Entries changed since a marker. `disabled` lists DNs of users changed into a disabled state (they must go). */
+export interface DirectoryChanges extends DirectoryExport {
+  disabled: string[];
+}
+
 /**
  * The directory port: where users, groups and passwords live. Adapters: OpenLDAP/Active Directory over LDAP
  * (production) and an LDIF file loaded in memory (single-node demo). Both pass the same contract tests.
@@ -26,6 +51,15 @@ export interface DirectorySource {
   groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]>;
   /** Every group a user belongs to, directly or through nesting. */
   userGroups(user: DirectoryUser): Promise<DirectoryGroup[]>;
+  /** Every enabled user, every group with its direct members, every OU: the directory service's snapshot source. */
+  exportAll(): Promise<DirectoryExport>;
+  /**
+   * Users, groups and OUs created or modified since `marker` (from a previous export or change set). Deletions are
+   * not visible this way (neither OpenLDAP nor AD without tombstone access shows them): full syncs remove them.
+   */
+  changesSince(marker: string): Promise<DirectoryChanges>;
+  /** Enabled users matching a raw LDAP filter (validated and re-serialised by the caller, see parseUserFilter). */
+  usersMatching(filter: string): Promise<DirectoryUser[]>;
   close(): Promise<void>;
 }
 

@@ -4,3 +4,4 @@ export * from './ldif';
 export * from './password';
 export * from './ldif.directory';
 export * from './ldap.directory';
+export * from './raw-filter';

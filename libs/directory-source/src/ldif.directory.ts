@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { DirectoryGroup, DirectorySource, DirectoryUser } from './directory-source';
+import { FilterParser } from 'ldapts';
+import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectoryOu, DirectorySource, DirectoryUser } from './directory-source';
 import { LdifEntry, normaliseDn, parseLdif } from './ldif';
 import { verifyPassword } from './password';
 
 const first = (e: LdifEntry, a: string) => e.attrs.get(a)?.[0];
+/** Attribute names are case-insensitive in LDAP; the filter classes look some of them up verbatim. */
+const caseless = (rec: Record<string, string>) => new Proxy(rec, { get: (t, k) => (typeof k === 'string' ? t[k.toLowerCase()] : undefined), has: (t, k) => typeof k === 'string' && k.toLowerCase() in t });
 const hasClass = (e: LdifEntry, c: string) => (e.attrs.get('objectclass') ?? []).some((v) => v.toLowerCase() === c);
 
 /**
@@ -15,6 +18,9 @@ export class LdifDirectory implements DirectorySource {
   private readonly usersByDn = new Map<string, DirectoryUser>();
   private readonly groups = new Map<string, DirectoryGroup & { members: string[] }>();
   private readonly groupsByDn = new Map<string, DirectoryGroup & { members: string[] }>();
+  private readonly ous: DirectoryOu[] = [];
+  /** Each user's attributes (names lower-cased; first value of each: the demo has no multi-valued ones to filter on). */
+  private readonly attrsByUser = new Map<string, Record<string, string>>();
 
   constructor(entries: LdifEntry[]) {
     for (const e of entries) {
@@ -29,6 +35,9 @@ export class LdifDirectory implements DirectorySource {
         };
         this.users.set(user.id.toLowerCase(), { user, password: first(e, 'userpassword') });
         this.usersByDn.set(normaliseDn(e.dn), user);
+        this.attrsByUser.set(user.id, Object.fromEntries([...e.attrs].filter(([k]) => k !== 'userpassword').map(([k, v]) => [k, v[0]])));
+      } else if (hasClass(e, 'organizationalunit')) {
+        this.ous.push({ name: first(e, 'ou') ?? e.dn, dn: e.dn });
       } else if (hasClass(e, 'groupofnames') && first(e, 'cn')) {
         const g = { name: first(e, 'cn')!, dn: e.dn, members: (e.attrs.get('member') ?? []).map(normaliseDn) };
         this.groups.set(g.name.toLowerCase(), g);
@@ -83,6 +92,25 @@ export class LdifDirectory implements DirectorySource {
       }
     }
     return [...result.values()];
+  }
+
+  async exportAll(): Promise<DirectoryExport> {
+    return {
+      users: [...this.users.values()].map((r) => r.user),
+      groups: [...this.groups.values()].map((g) => ({ name: g.name, dn: g.dn, members: [...g.members] })),
+      ous: [...this.ous],
+      marker: '',
+    };
+  }
+
+  /** The file does not change while loaded. */
+  async changesSince(marker: string): Promise<DirectoryChanges> {
+    return { users: [], groups: [], ous: [], disabled: [], marker };
+  }
+
+  async usersMatching(filter: string): Promise<DirectoryUser[]> {
+    const f = FilterParser.parseString(filter);
+    return [...this.users.values()].map((r) => r.user).filter((u) => f.matches(caseless(this.attrsByUser.get(u.id) ?? {}), false));
   }
 
   async close(): Promise<void> {}

@@ -53,9 +53,9 @@ describe('parseLdif', () => {
     assert.throws(() => parseLdif('dn: cn=a,dc=x\nthis is not ldif\n'), { message: 'LDIF: cannot parse line "this is not ldif"' });
   });
 
-  test('reads the demo directory: 3 containers, 6 users, 6 groups', () => {
+  test('reads the demo directory: 3 containers, 8 users, 8 groups', () => {
     const entries = parseLdif(readFileSync(DEMO_LDIF(), 'utf8'));
-    assert.equal(entries.length, 15);
+    assert.equal(entries.length, 19);
     const alice = entries.find((e) => e.dn === 'uid=alice,ou=people,dc=example,dc=com');
     assert.ok(alice);
     assert.deepEqual(alice.attrs.get('objectclass'), ['inetOrgPerson']);
@@ -82,7 +82,7 @@ describe('verifyPassword', () => {
     const stored = parseLdif(readFileSync(DEMO_LDIF(), 'utf8'))
       .map((e) => e.attrs.get('userpassword')?.[0])
       .filter((v): v is string => !!v);
-    assert.equal(stored.length, 6);
+    assert.equal(stored.length, 8);
     for (const s of stored) {
       assert.equal(verifyPassword('herald', s), true, s);
       for (const wrong of ['Herald', 'herald ', 'heral', '', 'admin']) assert.equal(verifyPassword(wrong, s), false, `${s} / ${JSON.stringify(wrong)}`);

@@ -38,6 +38,8 @@ export interface Bus {
   serve<Q, R>(contract: RpcContract<Q, R>, handler: RpcHandler<Q, R>): Promise<void>;
   /** Observes dead-lettered messages (operators' tooling and tests). */
   onDeadLetter(handler: (dl: DeadLetter) => void): Promise<void>;
+  /** True while the bus can publish and consume (readiness probes). */
+  healthy(): boolean;
   close(): Promise<void>;
 }
 

@@ -137,6 +137,10 @@ export class MemoryBus implements Bus {
     }
   }
 
+  healthy(): boolean {
+    return !this.closed;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -48,6 +48,7 @@ export class RabbitMqBus implements Bus {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closing = false;
+  private connected = false;
 
   constructor(private readonly url: string, opts: Partial<BusOptions> = {}, private readonly log: Log = () => undefined) {
     this.opts = { ...DEFAULT_BUS_OPTIONS, ...opts };
@@ -70,7 +71,7 @@ export class RabbitMqBus implements Bus {
         },
       },
     });
-    this.model.on('disconnect', (err: Error) => this.log('warn', 'rabbitmq disconnected, reconnecting', { error: err?.message }));
+    this.model.on('disconnect', (err: Error) => (this.connected = false, this.log('warn', 'rabbitmq disconnected, reconnecting', { error: err?.message })));
     this.model.on('error', (err: Error) => this.log('error', 'rabbitmq connection error', { error: err.message }));
     this.model.on('handler-error', (err: Error) => this.log('error', 'rabbitmq handler error', { error: err.message }));
   }
@@ -91,6 +92,7 @@ export class RabbitMqBus implements Bus {
     this.pub = Promise.resolve(pub);
     this.rpc = Promise.resolve(rpc);
     for (const setup of this.setups) await setup(model);
+    this.connected = true;
     this.log('info', 'rabbitmq connected', { namespace: ns });
   }
 
@@ -277,6 +279,10 @@ export class RabbitMqBus implements Bus {
   private async currentModel(): Promise<amqp.ChannelModel> {
     // RecoveringChannelModel exposes the same channel factory as a plain ChannelModel.
     return this.model as unknown as amqp.ChannelModel;
+  }
+
+  healthy(): boolean {
+    return this.connected && !this.closing;
   }
 
   async close(): Promise<void> {

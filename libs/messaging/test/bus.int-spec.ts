@@ -153,6 +153,13 @@ for (const [name, adapter] of ADAPTERS) {
       assert.deepEqual(dead, []);
     });
 
+    test('healthy() is true while the bus is connected and false once it is closed (readiness)', async () => {
+      const bus = await w.bus();
+      assert.equal(bus.healthy(), true);
+      await bus.close();
+      assert.equal(bus.healthy(), false);
+    });
+
     test('publish refuses a payload that violates the schema, and nothing is delivered', async () => {
       const bus = await w.bus();
       const dead = await w.deadLetters(bus);

@@ -1,4 +1,3 @@
 export * from './logger';
 export * from './metrics';
 export * from './http-exception.filter';
-export * from './health.controller';

@@ -1,17 +1,23 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The process-wide Prometheus registry; every service in the process registers its metrics here. */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'herald_' });
 
-const counters = new Map<string, Counter>();
+const metrics = new Map<string, Counter | Gauge>();
 
-/** Returns the counter `name` (created on first use), so two modules asking for one metric share it. */
+/** One metric per name in the process, created on first use, so two modules asking for it share it. */
+function shared<T extends Counter | Gauge>(name: string, make: () => T): T {
+  if (!metrics.has(name)) metrics.set(name, make());
+  return metrics.get(name) as T;
+}
+
+/** Returns the counter `name` (created on first use). */
 export function counter(name: string, help: string, labelNames: string[] = []): Counter {
-  let c = counters.get(name);
-  if (!c) {
-    c = new Counter({ name, help, labelNames, registers: [registry] });
-    counters.set(name, c);
-  }
-  return c;
+  return shared(name, () => new Counter({ name, help, labelNames, registers: [registry] }));
+}
+
+/** Returns the gauge `name` (created on first use). */
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+  return shared(name, () => new Gauge({ name, help, labelNames, registers: [registry] }));
 }

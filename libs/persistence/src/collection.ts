@@ -60,6 +60,8 @@ export interface CollectionSpec {
 /** Opens the collections of one service's database. */
 export interface Store {
   collection<T extends Doc>(spec: CollectionSpec): Promise<Collection<T>>;
+  /** Resolves when the database answers (readiness probes); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import mongoose, { Connection, Model, Schema } from 'mongoose';
 import { checkField, checkSpec, Collection, CollectionSpec, Condition, ConditionalUpdate, Doc, Filter, FindOptions, Store } from './collection';
 
 const DUPLICATE_KEY = 11000;
+const UPDATE_BATCH = 50;
 const OPERATORS = new Set(['$in', '$lt', '$lte', '$gt', '$gte', '$ne']);
 
 function toMongo<T>(filter: Filter<T>): Record<string, unknown> {
@@ -37,9 +38,11 @@ class MongoCollection<T extends Doc> implements Collection<T> {
       .map((u) => ({ filter: toMongo(u.filter), set: Object.fromEntries(Object.entries(u.set).filter(([k]) => checkField(k) !== '_id')) }))
       .filter((u) => Object.keys(u.set).length)
       .map((u) => ({ updateMany: { filter: u.filter, update: { $set: u.set } } }));
-    if (!ops.length) return 0;
-    const res = await this.model.collection.bulkWrite(ops, { ordered: true });
-    return res.modifiedCount;
+    let modified = 0;
+    // Batches of UPDATE_BATCH statements: FerretDB v1 (SQLite) keeps one cursor per statement open until the end of
+    // an update command and deadlocks at its pool size (100); MongoDB is indifferent to the split.
+    for (let i = 0; i < ops.length; i += UPDATE_BATCH) modified += (await this.model.collection.bulkWrite(ops.slice(i, i + UPDATE_BATCH), { ordered: true })).modifiedCount;
+    return modified;
   }
 
   async deleteWhere(filter: Filter<T>): Promise<number> {
@@ -107,6 +110,10 @@ export class MongoStore implements Store {
   /** Drops the whole database (tests only). */
   async dropDatabase(): Promise<void> {
     await this.conn.dropDatabase();
+  }
+
+  async ping(): Promise<void> {
+    await this.conn.db!.command({ ping: 1 });
   }
 
   async close(): Promise<void> {

@@ -143,6 +143,10 @@ export class SqliteStore implements Store {
     return new SqliteCollection<T>(this.db, table);
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -78,6 +78,10 @@ for (const [name, open] of STORES) {
       await opened?.dispose();
     });
 
+    test('ping resolves while the database answers (readiness)', async () => {
+      await opened.store.ping();
+    });
+
     test('insertNew is idempotent: a second insert of the same _id returns 0 and does not overwrite', async () => {
       const c = await fresh();
       assert.equal(await c.insertNew([]), 0, 'nothing to insert');
@@ -221,6 +225,15 @@ for (const [name, open] of STORES) {
       assert.deepEqual(sortedIds(await c.find({ rank: { $gt: 0, $lt: 3 } as Filter<Item>['rank'] })), ['r1', 'r2']);
       assert.deepEqual(sortedIds(await c.find({ rank: { $gte: 1, $lte: 3, $ne: 2 } as Filter<Item>['rank'] })), ['r1', 'r3']);
       assert.equal(await c.count({ rank: { $gte: 0 } }), 5, 'a missing field matches no comparison');
+    });
+
+    test('updateWhere with hundreds of matching updates completes (FerretDB v1 deadlocked at 100 per command)', async () => {
+      const c = await fresh();
+      const docs = Array.from({ length: 300 }, (_, i) => ({ _id: `d${String(i).padStart(3, '0')}`, rank: 0 }));
+      await c.insertNew(docs);
+      const n = await c.updateWhere(docs.map((d) => ({ filter: { _id: d._id, rank: { $lt: 1 } }, set: { rank: 1 } })));
+      assert.equal(n, 300);
+      assert.equal(await c.count({ rank: 1 }), 300);
     });
 
     test('updateWhere applies every update in order and returns how many documents changed', async () => {

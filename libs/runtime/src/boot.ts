@@ -4,8 +4,11 @@ import { AnyContract } from '@herald/contracts';
 import { ServiceName } from '@herald/config';
 import { AuthGuard } from '@herald/auth';
 import { HeraldTransport } from '@herald/messaging';
-import { HealthController, HttpExceptionFilter } from '@herald/observability';
-import { Infra } from './infra';
+import { HttpExceptionFilter } from '@herald/observability';
+import { HealthController } from './health.controller';
+import { Infra, INFRA } from './infra';
+import { AuditTrail } from './audit-trail';
+import { RefusalAuditFilter } from './refusal-audit.filter';
 
 /** What each service contributes to a process: its Nest module and the bus contracts it consumes. */
 export interface ServiceDefinition {
@@ -28,13 +31,14 @@ export async function bootHerald(processName: string, services: ServiceDefinitio
   @Module({
     imports: services.map((s) => s.module(infra)),
     controllers: [HealthController],
-    providers: [{ provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(infra.tokens, r), inject: [Reflector] }],
+    providers: [{ provide: INFRA, useValue: infra }, { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(infra.tokens, r), inject: [Reflector] }],
   })
   class HeraldProcessModule {}
 
   const logger = infra.logger(processName);
   const app = await NestFactory.create(HeraldProcessModule, { logger, abortOnError: false });
-  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  if (infra.env.TRUST_PROXY) app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(infra.env.TRUST_PROXY) ? Number(infra.env.TRUST_PROXY) : infra.env.TRUST_PROXY);
+  app.useGlobalFilters(new RefusalAuditFilter(new AuditTrail(infra), new HttpExceptionFilter(logger), logger));
   app.connectMicroservice({ strategy: new HeraldTransport(infra.bus, services.flatMap((s) => s.contracts)) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(infra.env.PORT, infra.env.HOST);

@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { ConfigError, Env, ServiceName } from '@herald/config';
 import { Bus, BusOptions, MemoryBus, RabbitMqBus } from '@herald/messaging';
 import { MongoStore, SqliteStore, Store } from '@herald/persistence';
-import { DirectorySource, LdapDirectory, LdifDirectory } from '@herald/directory-source';
+import { DirectorySource, LdapDirectory, LdifDirectory, parseUserFilter } from '@herald/directory-source';
 import { TokenService } from '@herald/auth';
 import { JsonLogger } from '@herald/observability';
 
-/** Where business logic gets the time: injectable so tests can control it. */
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+import { Clock, systemClock } from './clock';
 
 /**
  * The adapters a process runs with, chosen from the environment at boot. Business code sees only the ports
@@ -26,6 +22,8 @@ export interface Infra {
   logger(service: string): JsonLogger;
   store(service: ServiceName): Promise<Store>;
   directory(): DirectorySource;
+  /** Readiness: the bus is connected and every store this process opened answers. Names what is not ready. */
+  readiness(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -57,6 +55,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
     }
   };
 
+  checkLdapFilters(env);
   let directory: DirectorySource | undefined;
   const makeDirectory = (): DirectorySource => {
     if (env.HERALD_DIRECTORY === 'ldif') {
@@ -73,6 +72,11 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       usernameAttr: env.LDAP_USERNAME_ATTR,
       nested: env.LDAP_NESTED_GROUPS,
       timeoutMs: env.LDAP_TIMEOUT_MS,
+      disabledFilter: env.LDAP_DISABLED_FILTER,
+      changeAttr: env.LDAP_CHANGE_ATTR,
+      startTls: env.LDAP_STARTTLS,
+      ca: readCa(env.LDAP_CA_FILE),
+      attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR },
     });
   };
 
@@ -87,6 +91,13 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       return stores.get(service)!;
     },
     directory: () => (directory ??= makeDirectory()),
+    readiness: async () => {
+      const problems = bus.healthy() ? [] : ['bus: not connected'];
+      for (const [service, store] of stores) {
+        await store.then((s) => s.ping()).catch((err: Error) => problems.push(`store ${service}: ${err.message}`));
+      }
+      return problems;
+    },
     close: async () => {
       await bus.close();
       for (const s of stores.values()) await (await s.catch(() => null))?.close();
@@ -108,6 +119,26 @@ export function localSecret(dir: string, name: string): string {
   const file = join(dir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** LDAP filters from the environment must parse: a typo would otherwise silently select nobody (or everybody). */
+function checkLdapFilters(env: Env): void {
+  if (env.HERALD_DIRECTORY !== 'ldap') return;
+  for (const key of ['LDAP_USER_FILTER', 'LDAP_GROUP_FILTER', 'LDAP_DISABLED_FILTER'] as const) {
+    if (!env[key]) continue;
+    try {
+      parseUserFilter(env[key]);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  ${key}: ${(err as Error).message} (got ${JSON.stringify(env[key])})`);
+    }
+  }
+}
+
+/** The CA bundle for LDAPS / StartTLS, read once at boot; a missing file stops the process with a clear message. */
+function readCa(file: string): string | undefined {
+  if (!file) return undefined;
+  if (!existsSync(file)) throw new ConfigError(`LDAP_CA_FILE: file not found: ${file}`);
+  return readFileSync(file, 'utf8');
 }
 
 function redact(url: string): string {

@@ -10,4 +10,8 @@ export const DEMO = {
   engineering: ['alice', 'bob', 'erin'],
   allStaff: ['alice', 'bob', 'dave', 'erin'],
   outsider: 'dave',
+  /** author scoped to engineering in single-node mode; crisis sender; read-only auditor. */
+  author: 'frank',
+  crisis: 'grace',
+  auditor: 'heidi',
 };

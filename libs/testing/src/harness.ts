@@ -6,11 +6,19 @@ import { SERVICE_NAMES, ServiceName } from '@herald/config';
 import { repoRoot, servers, uniqueName } from './servers';
 import { Router } from './herald-client';
 
+/** The scrape token test processes run with (GET /metrics needs it). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+
 /** A running Herald, however it was started, as a test sees it. */
 export interface Harness {
   route: Router;
   gatewayUrl: string;
   close(): Promise<void>;
+}
+
+/** Distributed mode can also start more instances of a service (a second gateway), stopped with the rest. */
+export interface DistributedHarness extends Harness {
+  startAnother(name: ServiceName): Promise<Proc>;
 }
 
 /** Which service owns which API prefix (the ingress table of docs/deployment.md). */
@@ -37,10 +45,9 @@ export async function startSingleNode(extraEnv: Record<string, string> = {}): Pr
   };
 }
 
-/** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
-export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<Harness> {
-  const ns = uniqueName('t');
-  const env = {
+/** The environment of a distributed-mode process on the test servers, isolated by bus namespace and database prefix `ns`. */
+export function distributedEnv(ns: string): Record<string, string> {
+  return {
     HERALD_BUS: 'rabbitmq',
     AMQP_URL: servers.amqpUrl,
     BUS_NAMESPACE: ns,
@@ -55,9 +62,14 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
     LDAP_NESTED_GROUPS: 'memberof',
     JWT_SECRET: `test-secret-${ns}-0123456789abcdefghijklmnop`,
     AUDIT_SIGNING_KEY: `test-audit-key-${ns}-0123456789abcdefghijklmnop`,
-    ...extraEnv,
   };
+}
+
+/** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
+export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<DistributedHarness> {
+  const env = { ...distributedEnv(uniqueName('t')), ...extraEnv };
   const procs = new Map<ServiceName, Proc>();
+  const extra: Proc[] = [];
   try {
     // Consumers first, so their queues exist before anyone publishes.
     for (const svc of ['directory', 'delivery', 'audit', 'scheduler', 'gateway', 'composer'] as const) procs.set(svc, await startProcess(svc, env));
@@ -69,13 +81,18 @@ export async function startDistributed(extraEnv: Record<string, string> = {}): P
   return {
     route: (path) => procs.get(owner(path))!.url,
     gatewayUrl: procs.get('gateway')!.url,
+    startAnother: async (name) => {
+      const p = await startProcess(name, env);
+      extra.push(p);
+      return p;
+    },
     close: async () => {
-      await Promise.all([...procs.values()].map((p) => p.stop()));
+      await Promise.all([...procs.values(), ...extra].map((p) => p.stop()));
     },
   };
 }
 
-interface Proc {
+export interface Proc {
   url: string;
   child: ChildProcess;
   output: () => string;
@@ -87,7 +104,7 @@ export async function startProcess(name: ServiceName | 'single-node', env: Recor
   if (name !== 'single-node' && !SERVICE_NAMES.includes(name)) throw new Error(`unknown service ${name}`);
   const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'src', 'main.js')], {
     cwd: repoRoot(),
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', METRICS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
-import { ClientAlert } from '@herald/contracts';
+import { AlertRecall, ClientAlert, DeliveryView } from '@herald/contracts';
 import { DEMO } from './factories';
 
 /** Where each API prefix lives: one URL in single-node mode, one per service in distributed mode. */
@@ -12,11 +12,13 @@ export async function login(route: Router, username: string, password = DEMO.pas
   return res.body.token as string;
 }
 
-/** A real Socket.IO recipient: records every alert it receives and can send receipts. */
+/** A real Socket.IO recipient: records every alert and recall it receives and can send receipts. */
 export class Recipient {
   readonly alerts: ClientAlert[] = [];
+  readonly recalls: AlertRecall[] = [];
   private constructor(readonly socket: Socket) {
     socket.on('alert', (a: ClientAlert) => this.alerts.push(a));
+    socket.on('alert:recall', (r: AlertRecall) => this.recalls.push(r));
   }
 
   static async connect(gatewayUrl: string, token: string): Promise<Recipient> {
@@ -36,4 +38,17 @@ export class Recipient {
   close(): void {
     this.socket.disconnect();
   }
+}
+
+/** Creates an alert as `adminToken` and sends it now; returns the alert id and the occurrence id recipients get. */
+export async function sendAlert(route: Router, adminToken: string, alert: Record<string, unknown>): Promise<{ id: string; occurrenceId: string }> {
+  const created = await request(route('/api/alerts')).post('/api/alerts').set('authorization', `Bearer ${adminToken}`).send(alert).expect(201);
+  const sent = await request(route('/api/alerts')).post(`/api/alerts/${created.body.id}/send`).set('authorization', `Bearer ${adminToken}`).expect(202);
+  return { id: created.body.id as string, occurrenceId: sent.body.occurrenceId as string };
+}
+
+/** Per-recipient delivery records of an alert, as the admin API reports them. */
+export async function deliveriesOf(route: Router, adminToken: string, alertId: string): Promise<DeliveryView[]> {
+  const res = await request(route('/api/alerts')).get(`/api/alerts/${alertId}/deliveries`).set('authorization', `Bearer ${adminToken}`).expect(200);
+  return res.body.deliveries as DeliveryView[];
 }

@@ -13,7 +13,7 @@ import { ChainRepository } from '../src/chain/chain.repository';
 import { ChainWriter } from '../src/chain/chain.writer';
 
 /**
- * The audit API as users drive it, in single-node mode (demo directory: audrey is an auditor, carol an admin,
+ * The audit API as users drive it, in single-node mode (demo directory: heidi is an auditor, carol an admin,
  * alice a recipient): roles, refusals and exports audited, exports streamed and resumable by cursor, the
  * per-alert report, and verify catching an entry edited directly in the store.
  */
@@ -53,7 +53,7 @@ describe('audit API — single-node', () => {
   before(async () => {
     h = await startSingleNode({ SQLITE_DIR: dataDir, AUDIT_CHECKPOINT_EVERY: '10' });
     base = h.route('/api/audit');
-    [auditor, admin, recipient] = await Promise.all(['audrey', DEMO.admin, 'alice'].map((u) => login(h.route, u)));
+    [auditor, admin, recipient] = await Promise.all(['heidi', DEMO.admin, 'alice'].map((u) => login(h.route, u)));
     const alice = await Recipient.connect(h.gatewayUrl, recipient);
     sockets.push(alice);
     const created = await request(h.route('/api/alerts')).post('/api/alerts').set('authorization', `Bearer ${admin}`).send(newAlert({ title: 'Evacuate <hall 3>, "now"' })).expect(201);
@@ -177,7 +177,7 @@ describe('audit API — single-node', () => {
     assert.deepEqual(res.body, { dryRun: true, retention: {}, purged: [] }, 'no retention configured: nothing is ever due');
     const rows = ndjson((await raw(base, '/api/audit/export?format=ndjson&actor=carol', auditor)).body);
     assert.ok(rows.some((r) => r.action === 'audit.purge-previewed'));
-    assert.ok(ndjson((await raw(base, '/api/audit/export?format=ndjson&actor=audrey&action=audit.access-denied', auditor)).body).some((r) => (r.details as { what: string }).what === 'purging the audit trail'));
+    assert.ok(ndjson((await raw(base, '/api/audit/export?format=ndjson&actor=heidi&action=audit.access-denied', auditor)).body).some((r) => (r.details as { what: string }).what === 'purging the audit trail'));
   });
 
   test('verify: intact, then an entry edited directly in the SQLite file is named', async () => {

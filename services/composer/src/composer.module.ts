@@ -5,8 +5,11 @@ import { AuthService } from './auth/auth.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
 import { AlertRepository } from './alerts/alert.repository';
+import { SendPolicy } from './alerts/send-policy';
+import { LoginThrottle } from './auth/login-throttle';
+import { SessionRepository } from './auth/session.repository';
 
-/** Composer: the admin REST API — login, alert authoring, send-now; asks delivery for per-recipient state. */
+/** Composer: the admin REST API — login and sessions, alert authoring, send-now; asks delivery for per-recipient state. */
 @Module({})
 export class ComposerModule {
   static register(infra: Infra): DynamicModule {
@@ -16,8 +19,15 @@ export class ComposerModule {
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AlertRepository, useFactory: async () => AlertRepository.open(await infra.store('composer')) },
+        { provide: SessionRepository, useFactory: async () => SessionRepository.open(await infra.store('composer')) },
+        {
+          provide: LoginThrottle,
+          useFactory: async () =>
+            LoginThrottle.open(await infra.store('composer'), { maxPerUser: infra.env.LOGIN_MAX_FAILURES, maxPerClient: infra.env.LOGIN_MAX_FAILURES_PER_CLIENT, lockoutMs: infra.env.LOGIN_LOCKOUT_SECONDS * 1000 }),
+        },
         AuditTrail,
         AuthService,
+        SendPolicy,
         AlertsService,
       ],
     };

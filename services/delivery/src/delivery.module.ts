@@ -1,25 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DeliveryReceipts, DispatchRequested, ListDeliveries, PendingAlerts } from '@herald/contracts';
+import { DeliveryReceipts, DispatchRequested, ExpiryDue, ListDeliveries, PendingAlerts, RecallRequested, ReminderDue } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { DispatchHandler } from './dispatch/dispatch.handler';
 import { DispatchService } from './dispatch/dispatch.service';
 import { DeliveriesHandler } from './deliveries/deliveries.handler';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryRepository } from './deliveries/delivery.repository';
+import { LifecycleHandler } from './lifecycle/lifecycle.handler';
+import { LifecycleService } from './lifecycle/lifecycle.service';
 
-/** Delivery: expands audiences into deliveries, fans out to gateways, tracks each recipient's state. */
+/** Delivery: expands audiences into deliveries, fans out to gateways, tracks each recipient's state, recalls, expires and reminds. */
 @Module({})
 export class DeliveryModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: DeliveryModule,
-      controllers: [DispatchHandler, DeliveriesHandler],
+      controllers: [DispatchHandler, DeliveriesHandler, LifecycleHandler],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: DeliveryRepository, useFactory: async () => DeliveryRepository.open(await infra.store('delivery')) },
         AuditTrail,
         DispatchService,
         DeliveriesService,
+        LifecycleService,
       ],
     };
   }
@@ -27,6 +30,6 @@ export class DeliveryModule {
 
 export const deliveryService: ServiceDefinition = {
   name: 'delivery',
-  contracts: [DispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries],
+  contracts: [DispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries, RecallRequested, ExpiryDue, ReminderDue],
   module: (infra) => DeliveryModule.register(infra),
 };

@@ -4,12 +4,15 @@ import { AlertContent, Audience } from '@herald/contracts';
 export interface AlertDoc extends AlertContent {
   _id: string;
   audience: Audience;
-  status: 'draft' | 'sent';
+  status: 'draft' | 'sent' | 'scheduled' | 'recalled';
   createdBy: string;
   createdAt: string;
   validUntil: string | null;
   sentAt: string | null;
   occurrenceId: string | null;
+  /** Set when the alert was handed to the scheduler (the schedule id is the alert id). */
+  scheduledAt?: string | null;
+  recalledAt?: string | null;
 }
 
 /** The composer's alerts. */
@@ -31,5 +34,14 @@ export class AlertRepository {
   /** Records the send; returns false when another request already did. */
   async markSent(id: string, occurrenceId: string, sentAt: string, validUntil: string): Promise<boolean> {
     return (await this.alerts.updateWhere([{ filter: { _id: id, status: 'draft' }, set: { status: 'sent', occurrenceId, sentAt, validUntil } }])) === 1;
+  }
+
+  async markScheduled(id: string, at: string): Promise<boolean> {
+    return (await this.alerts.updateWhere([{ filter: { _id: id, status: 'draft' }, set: { status: 'scheduled', scheduledAt: at } }])) === 1;
+  }
+
+  /** Recall is final: whatever the alert's status was (sent or scheduled), it becomes recalled. */
+  async markRecalled(id: string, at: string): Promise<boolean> {
+    return (await this.alerts.updateWhere([{ filter: { _id: id, status: { $in: ['sent', 'scheduled'] } }, set: { status: 'recalled', recalledAt: at } }])) === 1;
   }
 }

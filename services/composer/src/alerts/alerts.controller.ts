@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, Principal } from '@herald/auth';
 import { ZodPipe } from '@herald/runtime';
-import { AlertIdParam, CreateAlertRequest } from './alert.dto';
+import { AlertIdParam, CreateAlertRequest, SendOptions } from './alert.dto';
 import { AlertsService } from './alerts.service';
 
 @Controller('api/alerts')
@@ -20,8 +20,14 @@ export class AlertsController {
 
   @Post(':id/send')
   @HttpCode(202)
-  send(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
-    return this.alerts.send(p, id);
+  send(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string, @Body(new ZodPipe(SendOptions)) options: SendOptions) {
+    return this.alerts.send(p, id, options);
+  }
+
+  @Post(':id/recall')
+  @HttpCode(202)
+  recall(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
+    return this.alerts.recall(p, id);
   }
 
   @Get(':id/deliveries')

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { Public } from '@herald/auth';
 import { ZodPipe } from '@herald/runtime';
 import { AuthService, LoginResult } from './auth.service';
-import { LoginRequest } from './login.dto';
+import { LoginRequest, RefreshRequest } from './login.dto';
 
 @Controller('api/auth')
 export class AuthController {
@@ -13,5 +13,19 @@ export class AuthController {
   @HttpCode(200)
   login(@Body(new ZodPipe(LoginRequest)) body: LoginRequest, @Ip() ip: string): Promise<LoginResult> {
     return this.auth.login(body, ip);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body(new ZodPipe(RefreshRequest)) body: RefreshRequest, @Ip() ip: string): Promise<LoginResult> {
+    return this.auth.refresh(body, ip);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Body(new ZodPipe(RefreshRequest)) body: RefreshRequest, @Ip() ip: string): Promise<void> {
+    return this.auth.logout(body, ip);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientAlert, DeliveryView, Receipt } from '@herald/contracts';
+import { alertIdOf, ClientAlert, DeliveryView, Receipt } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -15,7 +15,7 @@ export class DeliveriesService {
     await this.audit.record(
       receipts
         .filter((r) => r.state !== 'sent')
-        .map((r) => ({ id: `${r.occurrenceId}:${r.userId}:${r.state}`, at: r.at, actor: r.userId, action: `delivery.${r.state}`, subject: `delivery:${r.occurrenceId}:${r.userId}`, alertId: r.occurrenceId.replace(/\.\d+$/, ''), details: r.client ? { client: r.client } : {} })),
+        .map((r) => ({ id: `${r.occurrenceId}:${r.userId}:${r.state}`, at: r.at, actor: r.userId, action: `delivery.${r.state}`, subject: `delivery:${r.occurrenceId}:${r.userId}`, alertId: alertIdOf(r.occurrenceId), details: r.client ? { client: r.client } : {} })),
     );
   }
 

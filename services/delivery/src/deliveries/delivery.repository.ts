@@ -1,4 +1,4 @@
-import { AlertContent, ClientAlert, deliveryId, DeliveryView, ProgressState, Receipt, stateRank } from '@herald/contracts';
+import { AlertContent, ClientAlert, deliveryId, DeliveryState, DeliveryView, Receipt, stateRank, TERMINAL_RANK, TerminalState } from '@herald/contracts';
 import { Collection, ConditionalUpdate, Store } from '@herald/persistence';
 
 export interface OccurrenceDoc extends AlertContent {
@@ -14,7 +14,7 @@ export interface DeliveryDoc {
   occurrenceId: string;
   alertId: string;
   userId: string;
-  state: ProgressState;
+  state: DeliveryState;
   rank: number;
   validUntil: string;
   targetedAt: string;
@@ -22,18 +22,34 @@ export interface DeliveryDoc {
   deliveredAt: string | null;
   displayedAt: string | null;
   acknowledgedAt: string | null;
+  expiredAt: string | null;
+  recalledAt: string | null;
+  reminders: number;
+  lastRemindedAt: string | null;
 }
 
+/** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
+interface RecallDoc {
+  _id: string;
+  at: string;
+  by: string;
+}
+
+/** What a recipient's client receives for an occurrence. */
+export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, presentation: o.presentation ?? 'popup', sentAt: o.sentAt, validUntil: o.validUntil });
+
+const DISPLAYED = stateRank('displayed');
 const ACKNOWLEDGED = stateRank('acknowledged');
 
 /** Occurrences and per-recipient deliveries. Every write is idempotent (deterministic ids, forward-only states). */
 export class DeliveryRepository {
-  private constructor(private readonly occurrences: Collection<OccurrenceDoc>, private readonly deliveries: Collection<DeliveryDoc>) {}
+  private constructor(private readonly occurrences: Collection<OccurrenceDoc>, private readonly deliveries: Collection<DeliveryDoc>, private readonly recalls: Collection<RecallDoc>) {}
 
   static async open(store: Store): Promise<DeliveryRepository> {
     return new DeliveryRepository(
       await store.collection<OccurrenceDoc>({ name: 'occurrences', indexes: [['alertId']] }),
-      await store.collection<DeliveryDoc>({ name: 'deliveries', indexes: [['userId', 'rank', 'validUntil'], ['alertId'], ['occurrenceId']] }),
+      await store.collection<DeliveryDoc>({ name: 'deliveries', indexes: [['userId', 'rank', 'validUntil'], ['alertId'], ['occurrenceId', 'rank']] }),
+      await store.collection<RecallDoc>({ name: 'recalls', indexes: [] }),
     );
   }
 
@@ -57,8 +73,53 @@ export class DeliveryRepository {
         deliveredAt: null,
         displayedAt: null,
         acknowledgedAt: null,
+        expiredAt: null,
+        recalledAt: null,
+        reminders: 0,
+        lastRemindedAt: null,
       })),
     );
+  }
+
+  getOccurrence(id: string): Promise<OccurrenceDoc | null> {
+    return this.occurrences.findOne({ _id: id });
+  }
+
+  occurrencesOf(alertId: string): Promise<OccurrenceDoc[]> {
+    return this.occurrences.find({ alertId });
+  }
+
+  /** Remembers that an alert was recalled; true the first time. */
+  async markRecalled(alertId: string, at: string, by: string): Promise<boolean> {
+    return (await this.recalls.insertNew([{ _id: alertId, at, by }])) === 1;
+  }
+
+  async isRecalled(alertId: string): Promise<boolean> {
+    return (await this.recalls.count({ _id: alertId })) > 0;
+  }
+
+  /**
+   * Moves deliveries to a terminal state: on recall every one not acknowledged, on expiry every one not yet
+   * displayed. Conditional on rank, so an acknowledged delivery stays acknowledged and a redelivery changes nothing.
+   */
+  async terminate(filter: { alertId: string } | { occurrenceId: string }, state: TerminalState, at: string): Promise<number> {
+    const below = state === 'recalled' ? ACKNOWLEDGED : DISPLAYED;
+    return this.deliveries.updateWhere([{ filter: { ...filter, rank: { $lt: below } }, set: { state, rank: TERMINAL_RANK, [`${state}At`]: at } }]);
+  }
+
+  /** Recipients of an occurrence whose screen may still show it (not acknowledged), for a recall push. */
+  async openRecipients(occurrenceId: string): Promise<string[]> {
+    return (await this.deliveries.find({ occurrenceId, rank: { $ne: ACKNOWLEDGED } })).map((d) => d.userId);
+  }
+
+  /** Recipients who still owe an acknowledgement and have not had reminder `n` yet. */
+  async dueForReminder(occurrenceId: string, n: number): Promise<string[]> {
+    return (await this.deliveries.find({ occurrenceId, rank: { $lt: ACKNOWLEDGED }, reminders: { $lt: n } })).map((d) => d.userId);
+  }
+
+  /** Records reminder `n` on these deliveries (only forward, so a redelivered reminder counts once). */
+  markReminded(occurrenceId: string, userIds: string[], n: number, at: string): Promise<number> {
+    return this.deliveries.updateWhere(userIds.map((u) => ({ filter: { _id: deliveryId(occurrenceId, u), reminders: { $lt: n } }, set: { reminders: n, lastRemindedAt: at } })));
   }
 
   /** The receipts that concern a delivery that exists (others are ignored: stale or forged occurrence ids). */
@@ -82,7 +143,20 @@ export class DeliveryRepository {
 
   async listByAlert(alertId: string): Promise<DeliveryView[]> {
     const docs = await this.deliveries.find({ alertId }, { sort: [['userId', 1]] });
-    return docs.map(({ userId, occurrenceId, state, targetedAt, sentAt, deliveredAt, displayedAt, acknowledgedAt }) => ({ userId, occurrenceId, state, targetedAt, sentAt, deliveredAt, displayedAt, acknowledgedAt }));
+    return docs.map((d) => ({
+      userId: d.userId,
+      occurrenceId: d.occurrenceId,
+      state: d.state,
+      targetedAt: d.targetedAt,
+      sentAt: d.sentAt,
+      deliveredAt: d.deliveredAt,
+      displayedAt: d.displayedAt,
+      acknowledgedAt: d.acknowledgedAt,
+      expiredAt: d.expiredAt ?? null,
+      recalledAt: d.recalledAt ?? null,
+      reminders: d.reminders ?? 0,
+      lastRemindedAt: d.lastRemindedAt ?? null,
+    }));
   }
 
   /** Alerts still valid at `now` that this user has not acknowledged, oldest first. */
@@ -92,7 +166,7 @@ export class DeliveryRepository {
     const occ = new Map((await this.occurrences.find({ _id: { $in: open.map((d) => d.occurrenceId) } })).map((o) => [o._id, o]));
     return open.flatMap((d) => {
       const o = occ.get(d.occurrenceId);
-      return o ? [{ occurrenceId: o._id, alertId: o.alertId, title: o.title, body: o.body, severity: o.severity, sentAt: o.sentAt, validUntil: o.validUntil }] : [];
+      return o ? [toClientAlert(o)] : [];
     });
   }
 }

@@ -15,11 +15,18 @@ export class DispatchService {
   constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
 
   async dispatch(d: Dispatch, correlationId?: string): Promise<void> {
+    // A firing already on the bus when the alert was recalled must not put it back on screens.
+    if (await this.repo.isRecalled(d.alertId)) return;
     const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: d.audience }, { correlationId });
     const now = this.infra.clock.now().toISOString();
     const occurrence: OccurrenceDoc = { _id: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil, recipients: userIds.length };
     await this.repo.saveOccurrence(occurrence);
     const fresh = await this.repo.target(occurrence, userIds, now);
+    // A recall that landed while targeting finds no deliveries yet: settle them here instead of fanning out.
+    if (await this.repo.isRecalled(d.alertId)) {
+      await this.repo.terminate({ occurrenceId: d.occurrenceId }, 'recalled', now);
+      return;
+    }
     const alert = { occurrenceId: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil };
     const size = this.infra.env.FANOUT_CHUNK_SIZE;
     for (let i = 0; i < userIds.length; i += size) {

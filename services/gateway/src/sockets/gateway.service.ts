@@ -2,15 +2,16 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { HttpAdapterHost } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { Server, Socket } from 'socket.io';
-import { ClientAlert, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
+import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
 import { Principal, socketAuth } from '@herald/auth';
 import { counter, JsonLogger } from '@herald/observability';
 import { Infra, INFRA } from '@herald/runtime';
 import { ReceiptBatcher } from './receipt-batcher';
 
-type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; client: string }>;
 
 const malformed = counter('herald_gateway_malformed_events_total', 'Socket events refused because their payload was invalid', ['event']);
+const recalled = counter('herald_gateway_recalls_pushed_total', 'Recall events emitted to connected sockets (recall or expiry)');
 const pushed = counter('herald_gateway_alerts_pushed_total', 'Alerts emitted to connected sockets', ['source']);
 
 /**
@@ -31,7 +32,8 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: true, maxHttpBufferSize: 64 * 1024 });
+    // serveClient off: the web client bundles socket.io-client into /app.js, nothing needs the standalone script.
+    this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
     this.io.use(socketAuth(this.infra.tokens));
     this.io.on('connection', (socket: HeraldSocket) => void this.onConnection(socket));
   }
@@ -43,6 +45,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
 
   private async onConnection(socket: HeraldSocket): Promise<void> {
     const { userId } = socket.data.principal;
+    socket.data.client = this.describeClient(socket);
     // Register handlers first so receipts sent right after connect are never dropped.
     socket.on('receipt', (raw: unknown, ack?: unknown) => void this.onReceipt(socket, raw, ack));
     socket.onAny((event: string) => {
@@ -67,7 +70,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       reply({ ok: false, error: `invalid receipt: ${parsed.error.issues[0].path.join('.') || 'payload'}: ${parsed.error.issues[0].message}` });
       return;
     }
-    const receipt: Receipt = { ...parsed.data, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: this.instance };
+    const receipt: Receipt = { ...parsed.data, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: socket.data.client };
     try {
       await this.batcher.add(receipt);
       reply({ ok: true });
@@ -75,6 +78,19 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       this.log.write('error', 'receipt batch failed', { error: (err as Error).message });
       reply({ ok: false, error: 'temporarily unavailable, retry' });
     }
+  }
+
+  /**
+   * Who sent a receipt, for the audit trail and computer/network targeting: the client's own hello (kind, machine
+   * name, addresses) when it parses, the peer address the gateway saw, and this gateway instance.
+   */
+  private describeClient(socket: HeraldSocket): string {
+    const hello = ClientHelloSchema.safeParse((socket.handshake.auth as { hello?: unknown } | undefined)?.hello);
+    const parts = [hello.success ? hello.data.kind : 'unknown'];
+    if (hello.success && hello.data.hostname) parts.push(`host=${hello.data.hostname}`);
+    if (hello.success && hello.data.addresses?.length) parts.push(`addr=${hello.data.addresses.join(',')}`);
+    parts.push(`peer=${socket.handshake.address}`, `via=${this.instance}`);
+    return parts.join(' ').slice(0, 200);
   }
 
   /** Pushes one fan-out chunk to the recipients connected here and reports them as `sent`. */
@@ -86,6 +102,16 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     this.io.to(here.map(SOCKET_USER_ROOM)).emit('alert', alert);
     pushed.inc({ source: 'fanout' }, here.length);
     await this.sentReceipts(here.map((userId) => ({ occurrenceId: alert.occurrenceId, userId })));
+  }
+
+  /** Takes an occurrence off the screens of the recipients connected here (recall or end of validity). */
+  recall(recall: AlertRecall, recipients: string[]): void {
+    if (!this.io) return;
+    const rooms = this.io.of('/').adapter.rooms;
+    const here = recipients.filter((u) => rooms.has(SOCKET_USER_ROOM(u)));
+    if (!here.length) return;
+    this.io.to(here.map(SOCKET_USER_ROOM)).emit('alert:recall', recall);
+    recalled.inc(here.length);
   }
 
   private async sentReceipts(items: { occurrenceId: string; userId: string }[]): Promise<void> {

@@ -1,34 +1,90 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Public } from '@herald/auth';
 
-/** Finds services/gateway/public from either the source tree or the compiled dist/ tree. */
-function publicDir(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++, dir = join(dir, '..')) {
-    const candidate = join(dir, 'services', 'gateway', 'public');
-    try {
-      readFileSync(join(candidate, 'index.html'));
-      return candidate;
-    } catch {
-      /* keep walking up */
-    }
+/** The first ancestor of this file's directory holding `relPath` (works from the source tree and from dist/). */
+function findUp(relPath: string): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, relPath))) return join(dir, relPath);
   }
-  throw new Error('services/gateway/public not found');
+  throw new Error(`${relPath} not found above ${__dirname} (run npm run build)`);
 }
 
-const PAGE = readFileSync(join(publicDir(), 'index.html'), 'utf8');
+/** The part of Express's response this controller uses (the project does not depend on @types/express). */
+interface Response {
+  req: { path: string };
+  setHeader(name: string, value: string): void;
+  end(body: Buffer): void;
+}
 
-/** Serves the recipient web client. The page itself is public; everything it does needs a login. */
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+/**
+ * The shell (services/gateway/public) and the bundled script (dist/web/app.js, built by scripts/build-web.mjs),
+ * read once at boot: a handful of small files, served from memory.
+ */
+function loadAssets(): Map<string, Asset> {
+  const pub = (name: string) => readFileSync(findUp(join('services', 'gateway', 'public', name)));
+  const web = (name: string) => readFileSync(findUp(join('dist', 'web', name)));
+  return new Map<string, Asset>([
+    ['index.html', { body: pub('index.html'), type: 'text/html; charset=utf-8' }],
+    ['app.css', { body: pub('app.css'), type: 'text/css; charset=utf-8' }],
+    ['sw.js', { body: pub('sw.js'), type: 'text/javascript; charset=utf-8' }],
+    ['manifest.webmanifest', { body: pub('manifest.webmanifest'), type: 'application/manifest+json' }],
+    ['icon.svg', { body: pub('icon.svg'), type: 'image/svg+xml' }],
+    ['app.js', { body: web('app.js'), type: 'text/javascript; charset=utf-8' }],
+    ['app.js.map', { body: web('app.js.map'), type: 'application/json' }],
+  ]);
+}
+
+/**
+ * Scripts and styles are files of this origin only: no 'unsafe-inline', so markup that slipped into an alert body
+ * could not run even if both sanitisers missed it. Images may come from https (alert bodies show them).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Serves the recipient web client. The files are public; everything the client does needs a login. */
 @Controller()
 export class WebClientController {
+  private readonly assets = loadAssets();
+
   @Public()
   @Get()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self' ws: wss:; frame-ancestors 'none'")
-  @Header('X-Content-Type-Options', 'nosniff')
-  index(): string {
-    return PAGE;
+  index(@Res() res: Response): void {
+    this.send(res, 'index.html');
+  }
+
+  @Public()
+  @Get(['app.js', 'app.js.map', 'app.css', 'sw.js', 'manifest.webmanifest', 'icon.svg'])
+  asset(@Res() res: Response): void {
+    this.send(res, res.req.path.slice(1));
+  }
+
+  private send(res: Response, name: string): void {
+    const asset = this.assets.get(name);
+    if (!asset) throw new NotFoundException();
+    res.setHeader('Content-Type', asset.type);
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    // Revalidate every time: a new release must reach every screen at once (the service worker is network-first too).
+    res.setHeader('Cache-Control', 'no-cache');
+    res.end(asset.body);
   }
 }

@@ -1,0 +1,4 @@
+export * from './agent';
+export * from './config';
+export * from './desktop';
+export * from './text';

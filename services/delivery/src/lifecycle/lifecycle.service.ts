@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AlertFanout, AlertRecalled } from '@herald/contracts';
+import { AuditTrail, Infra, INFRA } from '@herald/runtime';
+import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.repository';
+
+/**
+ * What happens to an occurrence after its fan-out: recall (admin takes it off every screen), expiry (its window
+ * closed) and reminders (re-show to whoever has not acknowledged). Each is idempotent: a redelivered message
+ * changes no state twice and pushes nothing twice.
+ */
+@Injectable()
+export class LifecycleService {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
+
+  async recall(alertId: string, requestedBy: string, correlationId?: string): Promise<void> {
+    const at = this.now();
+    await this.repo.markRecalled(alertId, at, requestedBy);
+    const recalled = await this.repo.terminate({ alertId }, 'recalled', at);
+    for (const o of await this.repo.occurrencesOf(alertId)) await this.pushRecall(alertId, o._id, correlationId);
+    await this.audit.record([{ id: `${alertId}:recalled-deliveries`, actor: requestedBy, action: 'delivery.recalled', subject: `alert:${alertId}`, alertId, correlationId, details: { deliveries: recalled } }], correlationId);
+  }
+
+  async expire(alertId: string, occurrenceId: string, correlationId?: string): Promise<void> {
+    const expired = await this.repo.terminate({ occurrenceId }, 'expired', this.now());
+    // Displayed-but-unacknowledged screens hold it too: they are told to take it down at the end of its window.
+    await this.pushRecall(alertId, occurrenceId, correlationId);
+    await this.audit.record([{ id: `${occurrenceId}:expired`, actor: 'system', action: 'occurrence.expired', subject: `occurrence:${occurrenceId}`, alertId, correlationId, details: { expiredDeliveries: expired } }], correlationId);
+  }
+
+  async remind(alertId: string, occurrenceId: string, n: number, correlationId?: string): Promise<void> {
+    const occurrence = await this.repo.getOccurrence(occurrenceId);
+    const at = this.now();
+    if (!occurrence || occurrence.validUntil <= at || (await this.repo.isRecalled(alertId))) return;
+    const userIds = await this.repo.dueForReminder(occurrenceId, n);
+    if (!userIds.length) return;
+    await this.repo.markReminded(occurrenceId, userIds, n, at);
+    const alert = { ...toClientAlert(occurrence), reminder: n };
+    const size = this.infra.env.FANOUT_CHUNK_SIZE;
+    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(AlertFanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
+    await this.audit.record(
+      userIds.map((u) => ({ id: `${occurrenceId}:${u}:reminded-${n}`, at, actor: 'system', action: 'delivery.reminded', subject: `delivery:${occurrenceId}:${u}`, alertId, correlationId, details: { reminder: n } })),
+      correlationId,
+    );
+  }
+
+  private async pushRecall(alertId: string, occurrenceId: string, correlationId?: string): Promise<void> {
+    const userIds = await this.repo.openRecipients(occurrenceId);
+    const size = this.infra.env.FANOUT_CHUNK_SIZE;
+    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(AlertRecalled, { alertId, occurrenceId, recipients: userIds.slice(i, i + size) }, { correlationId });
+  }
+
+  private now(): string {
+    return this.infra.clock.now().toISOString();
+  }
+}

@@ -1,0 +1,126 @@
+import { HeraldClient, ConnectionStatus } from '@herald/client-sdk';
+import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
+import { byId } from './dom';
+import { LANGUAGES, pickLanguage } from './i18n';
+import { focusLinkedAlert, renderInbox } from './inbox';
+import { forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { AlertViews } from './views';
+
+/** The recipient web client: sign-in, then alerts from the SDK shown in their presentation, inbox, receipts. */
+const lang = pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
+const s = LANGUAGES[lang];
+document.documentElement.lang = lang;
+
+/** Static labels come from the page's data-i18n attributes, so the markup stays the single place for layout. */
+function translatePage(): void {
+  document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((n) => (n.textContent = s[n.dataset.i18n as keyof typeof s] ?? n.textContent));
+  document.querySelectorAll<HTMLElement>('[data-i18n-label]').forEach((n) => n.setAttribute('aria-label', s[n.dataset.i18nLabel as keyof typeof s] ?? ''));
+}
+
+const STATUS_TEXT: Record<ConnectionStatus, string> = { connecting: s.statusConnecting, connected: s.statusConnected, offline: s.statusOffline, unauthorized: s.statusSignedOut, stopped: s.statusSignedOut };
+
+let client: HeraldClient | undefined;
+
+function setStatus(status: ConnectionStatus): void {
+  const el = byId('status');
+  el.textContent = STATUS_TEXT[status];
+  el.dataset.status = status;
+}
+
+function signedOut(message = ''): void {
+  client?.stop();
+  client = undefined;
+  byId('login').hidden = false;
+  byId('home').hidden = true;
+  byId('signout').hidden = true;
+  byId('error').textContent = message;
+  setStatus('stopped');
+}
+
+function start(session: Session): void {
+  byId('login').hidden = true;
+  byId('home').hidden = false;
+  byId('signout').hidden = false;
+  byId('who').textContent = session.username;
+  const c = new HeraldClient({
+    url: '',
+    getToken: () => session.token,
+    // A refused (expired) access token is traded for a new one; only a spent or revoked session signs the user out.
+    refreshToken: async () => {
+      const next = await refreshSession(session);
+      if (next) session = next;
+      return next?.token;
+    },
+    storage: userStorage(session.username),
+    hello: { kind: 'web', version: '1' },
+  });
+  client = c;
+  const refreshInbox = () => {
+    renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
+    focusLinkedAlert(location.hash);
+  };
+  window.onhashchange = refreshInbox; // assignment, not addEventListener: one handler across sign-ins
+  const acknowledge = (occurrenceId: string) => {
+    c.acknowledge(occurrenceId);
+    views.remove(occurrenceId);
+    refreshInbox();
+  };
+  const views = new AlertViews(s, { acknowledge });
+  c.on('status', (status) => {
+    setStatus(status);
+    if (status === 'unauthorized') {
+      forgetSession();
+      signedOut(s.sessionExpired);
+    }
+  });
+  c.on('alert', ({ alert, resumed }) => {
+    // A reminder brings the same occurrence back to the front rather than adding a second copy.
+    if (alert.reminder) views.remove(alert.occurrenceId);
+    const how = views.show(alert);
+    c.displayed(alert.occurrenceId);
+    refreshInbox();
+    // A resumed alert was already announced before this reload: show it again, but do not ring or notify twice.
+    if (resumed) return;
+    if (how === 'fullscreen') void playAlarm().then((r) => (document.body.dataset.sound = r));
+    notifyIfHidden(alert, () => undefined);
+  });
+  c.on('recall', ({ occurrenceId }) => {
+    views.remove(occurrenceId);
+    refreshInbox();
+  });
+  refreshInbox();
+  c.start();
+}
+
+function offerNotifications(): void {
+  const btn = byId<HTMLButtonElement>('notify');
+  if (!notificationsSupported() || Notification.permission !== 'default') return;
+  btn.hidden = false;
+  // Browsers only prompt from a user gesture, hence a button rather than a prompt on load.
+  btn.addEventListener('click', () => void Notification.requestPermission().then(() => (btn.hidden = true)));
+}
+
+byId('login').addEventListener('submit', (e) => {
+  e.preventDefault();
+  byId('error').textContent = '';
+  const username = byId<HTMLInputElement>('username').value.trim();
+  const password = byId<HTMLInputElement>('password').value;
+  signIn(username, password, s.signInFailed).then(
+    (session) => {
+      byId<HTMLInputElement>('password').value = '';
+      start(session);
+    },
+    (err: Error) => (byId('error').textContent = err.message),
+  );
+});
+byId('signout').addEventListener('click', () => {
+  forgetSession();
+  signedOut();
+});
+
+translatePage();
+offerNotifications();
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+const saved = loadSession();
+if (saved) start(saved);
+else signedOut();

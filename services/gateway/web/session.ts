@@ -1,0 +1,71 @@
+/**
+ * The signed-in session, remembered in localStorage until the refresh token expires or the user signs out. The
+ * access token is short-lived (15 min by default); the refresh token trades it for a new one.
+ */
+export interface Session {
+  token: string;
+  username: string;
+  expiresAt: number;
+  refreshToken?: string;
+}
+
+interface TokenReply {
+  token?: string;
+  expiresIn?: number;
+  refreshToken?: string;
+  refreshExpiresIn?: number;
+  message?: string;
+}
+
+function remember(username: string, data: TokenReply): Session {
+  const session: Session = { token: data.token!, username, refreshToken: data.refreshToken, expiresAt: Date.now() + (data.refreshExpiresIn ?? data.expiresIn ?? 3_600) * 1_000 };
+  localStorage.setItem(KEY, JSON.stringify(session));
+  return session;
+}
+
+const KEY = 'herald.session';
+
+export function loadSession(now = Date.now()): Session | undefined {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
+    if (s && typeof s.token === 'string' && typeof s.username === 'string' && s.expiresAt > now) return s;
+  } catch {
+    /* corrupt: treated as signed out */
+  }
+  localStorage.removeItem(KEY);
+  return undefined;
+}
+
+export function forgetSession(): void {
+  localStorage.removeItem(KEY);
+}
+
+/** Signs in with directory credentials; resolves to the session or rejects with the server's message. */
+export async function signIn(username: string, password: string, fallbackError: string): Promise<Session> {
+  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const data = (await res.json().catch(() => ({}))) as TokenReply;
+  if (!res.ok || !data.token) throw new Error(data.message || fallbackError);
+  return remember(username, data);
+}
+
+/** Trades the refresh token for a new session (roles re-read by the server); undefined when the session is over. */
+export async function refreshSession(session: Session): Promise<Session | undefined> {
+  if (!session.refreshToken) return undefined;
+  const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: session.refreshToken }) }).catch(() => undefined);
+  const data = res?.ok ? ((await res.json().catch(() => ({}))) as TokenReply) : {};
+  return data.token ? remember(session.username, data) : undefined;
+}
+
+/** The SDK's storage for one user: keys are prefixed, so two people sharing a browser never share a seen-set. */
+export function userStorage(username: string): { getItem(k: string): string | null; setItem(k: string, v: string): void } {
+  return {
+    getItem: (k) => localStorage.getItem(`${username}:${k}`),
+    setItem: (k, v) => {
+      try {
+        localStorage.setItem(`${username}:${k}`, v);
+      } catch {
+        /* quota exceeded: de-duplication falls back to this page's memory */
+      }
+    },
+  };
+}

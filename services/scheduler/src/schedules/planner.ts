@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { occurrenceIdAt } from '@herald/contracts';
+import { Infra, INFRA } from '@herald/runtime';
+import { JobDoc, ScheduleDoc, ScheduleRepository } from './schedule.repository';
+import { firingsAfter, occurrenceEnd } from './recurrence';
+
+/**
+ * Turns a schedule into jobs, one firing ahead: the next firing job, and when it fires, the expiry and reminder
+ * jobs of that occurrence. Job ids are deterministic (kind, occurrence, schedule version), so replicas that plan
+ * the same thing at the same time write one document.
+ */
+@Injectable()
+export class SchedulePlanner {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: ScheduleRepository) {}
+
+  /** Plans the first firing strictly after `after`, or marks the schedule done when there is none. */
+  async planNext(s: ScheduleDoc, after: Date): Promise<string | null> {
+    const [next] = firingsAfter(s.plan, after, 1);
+    const now = this.infra.clock.now().toISOString();
+    if (!next) {
+      await this.repo.updateSchedule(s._id, s.version, { status: 'done', nextFireAt: null, updatedAt: now });
+      return null;
+    }
+    await this.repo.addJobs([this.fireJob(s, next)]);
+    await this.repo.updateSchedule(s._id, s.version, { nextFireAt: next.toISOString() });
+    return next.toISOString();
+  }
+
+  /** The expiry job and the reminder jobs (those inside the window) of an occurrence that just fired. */
+  followUps(job: JobDoc, s: ScheduleDoc): JobDoc[] {
+    const out: JobDoc[] = [{ ...job, _id: `expire:${job.occurrenceId}`, kind: 'expire', dueAt: job.validUntil, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' }];
+    const r = s.plan.reminders;
+    if (!r) return out;
+    const firing = Date.parse(job.dueAt);
+    for (let n = 1; n <= r.maxCount; n++) {
+      const dueAt = new Date(firing + n * r.everyMinutes * 60_000).toISOString();
+      if (dueAt >= job.validUntil) break;
+      out.push({ ...job, _id: `remind:${job.occurrenceId}:${n}`, kind: 'remind', dueAt, n, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' });
+    }
+    return out;
+  }
+
+  /** The expiry job of an occurrence sent now (no schedule: the job is filed under the alert id). */
+  expiryOnly(alertId: string, occurrenceId: string, validUntil: string): JobDoc {
+    return { _id: `expire:${occurrenceId}`, kind: 'expire', scheduleId: alertId, alertId, occurrenceId, dueAt: validUntil, validUntil, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
+  }
+
+  private fireJob(s: ScheduleDoc, firing: Date): JobDoc {
+    const occurrenceId = occurrenceIdAt(s.alertId, firing);
+    return {
+      _id: `fire:${occurrenceId}#v${s.version}`,
+      kind: 'fire',
+      scheduleId: s._id,
+      alertId: s.alertId,
+      occurrenceId,
+      dueAt: firing.toISOString(),
+      validUntil: occurrenceEnd(s.plan, firing, this.infra.env.ALERT_DEFAULT_VALIDITY_HOURS * 3_600_000).toISOString(),
+      version: s.version,
+      n: 0,
+      state: 'pending',
+      attempt: 0,
+      leaseUntil: null,
+      finishedAt: null,
+    };
+  }
+}
