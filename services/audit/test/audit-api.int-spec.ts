@@ -150,8 +150,10 @@ describe('audit API — single-node', () => {
   test('per-alert report: CSV per recipient, printable HTML with escaped text, aggregate-only without names', async () => {
     const csv = await api().get(`/api/audit/alerts/${alertId}/report?format=csv`).set('authorization', `Bearer ${auditor}`).expect(200);
     const lines = csv.text.trim().split('\r\n');
-    assert.equal(lines[0], 'userId,occurrenceId,state,targetedAt,sentAt,deliveredAt,displayedAt,acknowledgedAt');
+    assert.equal(lines[0], 'userId,occurrenceId,state,targetedAt,sentAt,deliveredAt,displayedAt,acknowledgedAt,client');
     assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(',').replace(/,[^,]+,/, ',*,')), ['alice,*,acknowledged', 'bob,*,targeted', 'erin,*,targeted'], 'bob and erin were offline');
+    assert.match(lines[1], /,[^,]*via=\S+:\d+$/, "alice's row names the client and gateway her receipts came through");
+    assert.match(lines[2], /,$/, 'bob sent no receipt: no client');
 
     const json = (await api().get(`/api/audit/alerts/${alertId}/report?format=json`).set('authorization', `Bearer ${auditor}`).expect(200)).body;
     assert.deepEqual(json.counts, { targeted: 3, sent: 1, delivered: 1, displayed: 1, acknowledged: 1, expired: 0 });

@@ -1,7 +1,7 @@
 import { csvRow } from '../export/csv';
 import { AlertReport } from './report.model';
 
-const RECIPIENT_COLUMNS = ['userId', 'occurrenceId', 'state', 'targetedAt', 'sentAt', 'deliveredAt', 'displayedAt', 'acknowledgedAt'] as const;
+const RECIPIENT_COLUMNS = ['userId', 'occurrenceId', 'state', 'targetedAt', 'sentAt', 'deliveredAt', 'displayedAt', 'acknowledgedAt', 'client'] as const;
 
 /** Per-recipient CSV (or, in aggregate-only mode, one row per count). */
 export function reportCsv(r: AlertReport): string {

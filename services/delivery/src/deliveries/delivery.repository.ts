@@ -26,6 +26,8 @@ export interface DeliveryDoc {
   recalledAt: string | null;
   reminders: number;
   lastRemindedAt: string | null;
+  /** Client of the recipient's last receipt (absent on records written before it was kept). */
+  client?: string | null;
 }
 
 /** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
@@ -137,6 +139,8 @@ export class DeliveryRepository {
       const at = `${r.state}At` as const;
       updates.push({ filter: { _id, [at]: null }, set: { [at]: r.at } });
       updates.push({ filter: { _id, rank: { $lt: stateRank(r.state) } }, set: { state: r.state, rank: stateRank(r.state) } });
+      // `sent` comes from the gateway itself; the recipient's own receipts name the client it uses.
+      if (r.state !== 'sent' && r.client) updates.push({ filter: { _id }, set: { client: r.client } });
     }
     return this.deliveries.updateWhere(updates);
   }
@@ -156,6 +160,7 @@ export class DeliveryRepository {
       recalledAt: d.recalledAt ?? null,
       reminders: d.reminders ?? 0,
       lastRemindedAt: d.lastRemindedAt ?? null,
+      client: d.client ?? null,
     }));
   }
 
