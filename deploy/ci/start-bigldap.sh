@@ -28,10 +28,7 @@ fi
 
 holds_size() { ldapsearch -x -H "$URL" -b "$SUFFIX" -s base -LLL description 2>/dev/null | grep -qx "description: $SIZE"; }
 if port_open "$PORT" && holds_size; then echo "bigldap ready: $URL ($SIZE)"; exit 0; fi
-if [ -s "$DIR/slapd.pid" ] && kill -0 "$(cat "$DIR/slapd.pid")" 2>/dev/null; then
-  kill "$(cat "$DIR/slapd.pid")"
-  for _ in $(seq 1 100); do kill -0 "$(cat "$DIR/slapd.pid")" 2>/dev/null || break; sleep 0.1; done
-fi
+stop_pidfile "$DIR/slapd.pid"
 port_open "$PORT" && { echo "bigldap: port $PORT is taken by a server this checkout did not start (BIGLDAP_PORT picks another)" >&2; exit 1; }
 
 rm -rf "$DIR/db"; mkdir -p "$DIR/db"

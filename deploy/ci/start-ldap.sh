@@ -47,10 +47,7 @@ fi
 [ -f "$LDIF" ] || { echo "ldap: seed file $LDIF not found" >&2; exit 1; }
 
 # a previous slapd of ours that lost its port: stop it (by its own pid file only)
-if [ -s "$DIR/slapd.pid" ] && kill -0 "$(cat "$DIR/slapd.pid")" 2>/dev/null; then
-  kill "$(cat "$DIR/slapd.pid")" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$(cat "$DIR/slapd.pid")" 2>/dev/null || break; sleep 0.1; done
-fi
+stop_pidfile "$DIR/slapd.pid"
 
 rm -rf "$DIR/db"; mkdir -p "$DIR/db"
 cat >"$DIR/slapd.conf" <<CONF

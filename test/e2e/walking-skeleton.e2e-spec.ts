@@ -46,6 +46,7 @@ for (const [mode, start] of MODES) {
       assert.deepEqual(deliveries.deliveries.map((d: DeliveryView) => d.userId), DEMO.engineering, 'exactly the nested members are targeted');
       const a = deliveries.deliveries.find((d: DeliveryView) => d.userId === 'alice');
       for (const k of ['targetedAt', 'sentAt', 'deliveredAt', 'displayedAt', 'acknowledgedAt']) assert.ok(Date.parse(a[k]) > 0, `alice has ${k}`);
+      assert.match(a.client, /via=\S+:\d+$/, 'the client and the gateway the receipts came through are kept');
       assert.equal(deliveries.counts.targeted, 3);
       assert.equal(deliveries.counts.acknowledged, 2);
 

@@ -8,8 +8,7 @@ import { DEMO, deliveriesOf, DistributedHarness, eventually, launchChromium, log
 /**
  * Offline and back through another gateway: the browser keeps one address (a TCP switch standing in for the load
  * balancer); while it is cut off, three alerts are sent; it comes back through a different gateway process and shows
- * exactly those three, once. (The "one recalled meanwhile" case needs the server-side recall from the scheduling
- * branch; the client already handles `alert:recall`, and this test gains that step at the merge.)
+ * exactly the two that were not recalled meanwhile, once.
  */
 describe('web client offline, then back through another gateway (distributed mode)', () => {
   let h: DistributedHarness;
@@ -29,7 +28,7 @@ describe('web client offline, then back through another gateway (distributed mod
     await h?.close();
   });
 
-  test('three alerts sent while offline are shown exactly once after reconnecting elsewhere', async () => {
+  test('of three alerts sent while offline, one recalled meanwhile, the other two are shown exactly once after reconnecting elsewhere', async () => {
     const admin = await login(h.route, DEMO.admin);
     const erin = await login(h.route, 'erin');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -48,29 +47,33 @@ describe('web client offline, then back through another gateway (distributed mod
 
     lb.offline();
     await page.waitForSelector('#status[data-status=offline]');
-    const missed = [];
+    const missed: Awaited<ReturnType<typeof sendAlert>>[] = [];
     for (const t of ['Missed one', 'Missed two', 'Missed three']) missed.push(await sendAlert(h.route, admin, toErin(t)));
     for (const m of missed) assert.equal((await deliveriesOf(h.route, admin, m.id))[0].sentAt, null, 'nobody could receive it');
+    await request(h.route('/api/alerts')).post(`/api/alerts/${missed[1].id}/recall`).set('authorization', `Bearer ${admin}`).expect(202);
+    await eventually(async () => (await deliveriesOf(h.route, admin, missed[1].id))[0].state === 'recalled', 10_000, 'the recall recorded');
+    const remaining = [missed[0], missed[2]];
 
     lb.route(gw2.url);
     await page.waitForSelector('#status[data-status=connected]', { timeout: 90_000 });
     const cards = page.locator('#stack section.card');
-    await eventually(async () => (await cards.count()) >= 3, 10_000, 'the missed alerts');
+    await eventually(async () => (await cards.count()) >= 2, 10_000, 'the missed alerts');
     await page.waitForTimeout(1_000); // room for a duplicate to appear, if the client let one through
     const shown = await cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.occurrence));
-    assert.deepEqual(shown.sort(), missed.map((m) => m.occurrenceId).sort(), 'exactly the three missed alerts, once each');
+    assert.deepEqual(shown.sort(), remaining.map((m) => m.occurrenceId).sort(), 'exactly the two missed alerts that were not recalled, once each');
 
-    // Another drop, back to the first gateway: it resends the three (still unacknowledged); none shows twice.
+    // Another drop, back to the first gateway: it resends the two (still unacknowledged); none shows twice.
     lb.route(h.gatewayUrl);
     await page.waitForSelector('#status[data-status=offline]');
     await page.waitForSelector('#status[data-status=connected]', { timeout: 90_000 });
     await page.waitForTimeout(1_000);
-    assert.equal(await cards.count(), 3, 'the resent alerts are recognised, not shown again');
-    assert.equal(await page.locator('#inbox-list li').count(), 4, 'the inbox holds each alert once');
+    assert.equal(await cards.count(), 2, 'the resent alerts are recognised, not shown again');
+    assert.equal(await page.locator('#inbox-list li').count(), 3, 'the inbox holds each alert once, and never the recalled one');
 
     // The second gateway served them: its instance is named in the receipts it passed on.
-    for (const m of missed) await eventually(async () => (await deliveriesOf(h.route, admin, m.id))[0].displayedAt, 10_000, 'displayed recorded');
-    const audit = await request(h.route('/api/audit')).get(`/api/audit?alertId=${missed[0].id}`).set('authorization', `Bearer ${admin}`).expect(200);
+    for (const m of remaining) await eventually(async () => (await deliveriesOf(h.route, admin, m.id))[0].displayedAt, 10_000, 'displayed recorded');
+    assert.equal((await deliveriesOf(h.route, admin, missed[1].id))[0].displayedAt, null, 'the recalled alert was never displayed');
+    const audit = await request(h.route('/api/audit')).get(`/api/audit?alertId=${remaining[0].id}`).set('authorization', `Bearer ${admin}`).expect(200);
     const displayed = audit.body.entries.find((e: { action: string }) => e.action === 'delivery.displayed');
     assert.match(displayed.details.client, new RegExp(`^web .*via=\\S+:${gw2.child.pid}$`), `receipt came through the second gateway (${displayed.details.client})`);
 

@@ -63,6 +63,10 @@ describe('loadEnv', () => {
       LOGIN_MAX_FAILURES: 5,
       LOGIN_MAX_FAILURES_PER_CLIENT: 50,
       LOGIN_LOCKOUT_SECONDS: 900,
+      AUDIT_SIGNING_KEY: '',
+      AUDIT_CHECKPOINT_EVERY: 1_000,
+      AUDIT_RETENTION_DAYS: {},
+      AUDIT_AGGREGATE_ONLY: false,
       HOST: '0.0.0.0',
       PORT: 3000,
       PUBLIC_URL: '',
@@ -87,6 +91,11 @@ describe('loadEnv', () => {
     assert.equal(env.LOG_LEVEL, 'info');
     assert.equal(Object.hasOwn(env, 'SOMETHING_ELSE'), false);
     assert.equal(ENV_KEYS.includes('PORT'), true);
+  });
+
+  test('AUDIT_RETENTION_DAYS parses class=days pairs and names itself when malformed', () => {
+    assert.deepEqual(loadEnv({ AUDIT_RETENTION_DAYS: 'delivery=365,auth=90,*=3650' }).AUDIT_RETENTION_DAYS, { delivery: 365, auth: 90, '*': 3650 });
+    configError(() => loadEnv({ AUDIT_RETENTION_DAYS: 'delivery:365' }), 'AUDIT_RETENTION_DAYS');
   });
 
   test('HERALD_AUTHOR_SCOPES maps author groups to target groups; a malformed entry names the variable', () => {

@@ -78,6 +78,16 @@ export const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_CLIENT: int(1, 100_000).default(50),
   LOGIN_LOCKOUT_SECONDS: int(1, 7 * 24 * 3600).default(15 * 60),
 
+  AUDIT_SIGNING_KEY: z.string().default(''),
+  AUDIT_CHECKPOINT_EVERY: int(1, 10_000_000).default(1_000),
+  /** Days each event class (the action's first word: auth, alert, delivery, audit...) is kept; `*` for the rest. Empty: keep forever. */
+  AUDIT_RETENTION_DAYS: z
+    .string()
+    .regex(/^([a-z*][a-z-]*=\d{1,6})?(,[a-z*][a-z-]*=\d{1,6})*$/, 'comma-separated class=days pairs, e.g. delivery=365,*=3650')
+    .default('')
+    .transform((v) => Object.fromEntries(v.split(',').filter(Boolean).map((p) => p.split('=')).map(([k, d]) => [k, Number(d)])) as Record<string, number>),
+  AUDIT_AGGREGATE_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65_535).default(3000),
   PUBLIC_URL: z.string().default(''),
@@ -118,6 +128,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.HERALD_STORE === 'mongodb' && !source.MONGODB_URL && !defaults.MONGODB_URL) problems.push('  MONGODB_URL: required when HERALD_STORE=mongodb');
   if (env.HERALD_DIRECTORY === 'ldap' && !source.LDAP_URL && !defaults.LDAP_URL) problems.push('  LDAP_URL: required when HERALD_DIRECTORY=ldap');
   if (env.JWT_SECRET && env.JWT_SECRET.length < 32) problems.push('  JWT_SECRET: must be at least 32 characters');
+  if (env.AUDIT_SIGNING_KEY && env.AUDIT_SIGNING_KEY.length < 32) problems.push('  AUDIT_SIGNING_KEY: must be at least 32 characters');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (env.EMERGENCY_WEBHOOK_TOKEN && env.EMERGENCY_WEBHOOK_TOKEN.length < 24) problems.push('  EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

@@ -72,5 +72,7 @@ export const DeliveryViewSchema = z.object({
   /** How many reminders were pushed to this recipient. */
   reminders: z.number().int().min(0),
   lastRemindedAt: IsoDate.nullable(),
+  /** The recipient's client of the last receipt it sent: kind, machine name, addresses and the gateway it came through. */
+  client: z.string().nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

@@ -38,9 +38,17 @@ export interface Collection<T extends Doc> {
   insertNew(docs: T[]): Promise<number>;
   /** Applies each update to the documents its filter matches; returns how many documents changed. */
   updateWhere(updates: ConditionalUpdate<T>[]): Promise<number>;
+  /** Deletes the documents `filter` matches; returns how many. For explicit, audited retention jobs only. */
+  deleteWhere(filter: Filter<T>): Promise<number>;
   findOne(filter: Filter<T>): Promise<T | null>;
   find(filter: Filter<T>, opts?: FindOptions<T>): Promise<T[]>;
   count(filter: Filter<T>): Promise<number>;
+  /**
+   * Every document matching `filter`, in `_id` order, `batchSize` at a time: memory holds one batch however many
+   * match. MongoDB reads through one server-side cursor (one query, so stores that cannot use an index for a
+   * range, such as FerretDB v1, still scan once); SQLite reads keyset pages, so writes can interleave.
+   */
+  stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]>;
 }
 
 /** Declares a collection and the fields it is queried by (each gets an index). */

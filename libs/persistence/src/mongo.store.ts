@@ -45,6 +45,10 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     return modified;
   }
 
+  async deleteWhere(filter: Filter<T>): Promise<number> {
+    return (await this.model.collection.deleteMany(toMongo(filter))).deletedCount;
+  }
+
   async findOne(filter: Filter<T>): Promise<T | null> {
     return (await this.model.collection.findOne(toMongo(filter))) as T | null;
   }
@@ -54,6 +58,25 @@ class MongoCollection<T extends Doc> implements Collection<T> {
     if (opts.sort?.length) cursor = cursor.sort(Object.fromEntries(opts.sort.map(([f, d]) => [checkField(f), d])));
     if (opts.limit) cursor = cursor.limit(opts.limit);
     return (await cursor.toArray()) as unknown as T[];
+  }
+
+  async *stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]> {
+    const size = Math.max(1, Math.floor(batchSize));
+    const cursor = this.model.collection.find(toMongo(filter)).sort({ _id: 1 }).batchSize(size);
+    try {
+      let batch: T[] = [];
+      for await (const doc of cursor) {
+        batch.push(doc as unknown as T);
+        if (batch.length === size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      // An abandoned stream (client gone) must not leave the server cursor open.
+      await cursor.close();
+    }
   }
 
   async count(filter: Filter<T>): Promise<number> {

@@ -73,6 +73,11 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return run(updates);
   }
 
+  async deleteWhere(filter: Filter<T>): Promise<number> {
+    const w = where(filter);
+    return this.db.prepare(`DELETE FROM ${this.table} WHERE ${w.where}`).run(...w.params).changes;
+  }
+
   async findOne(filter: Filter<T>): Promise<T | null> {
     return (await this.find(filter, { limit: 1 }))[0] ?? null;
   }
@@ -83,6 +88,28 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     const limit = opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '';
     const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE ${w.where}${order}${limit}`).all(...w.params) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as T);
+  }
+
+  async *stream(filter: Filter<T>, batchSize: number): AsyncIterable<T[]> {
+    const size = Math.max(1, Math.floor(batchSize));
+    // Keyset pages: the last _id seen tightens the filter's own lower bound, so SQLite walks the primary key.
+    const own = filter._id;
+    if (own !== undefined && (own === null || typeof own !== 'object')) {
+      // An exact _id matches one document at most.
+      const one = await this.find(filter);
+      if (one.length) yield one;
+      return;
+    }
+    const bound = own !== null && typeof own === 'object' && '$gt' in own ? (own.$gt as string) : undefined;
+    let after: string | undefined;
+    for (;;) {
+      const lower = after !== undefined && (bound === undefined || after > bound) ? after : bound;
+      const idCondition = lower === undefined ? own : { ...(typeof own === 'object' && own !== null ? own : {}), $gt: lower };
+      const page = await this.find({ ...filter, ...(idCondition === undefined ? {} : { _id: idCondition }) } as Filter<T>, { sort: [['_id' as keyof T & string, 1]], limit: size });
+      if (page.length) yield page;
+      if (page.length < size) return;
+      after = page[page.length - 1]._id;
+    }
   }
 
   async count(filter: Filter<T>): Promise<number> {

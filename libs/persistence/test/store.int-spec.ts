@@ -114,6 +114,48 @@ for (const [name, open] of STORES) {
       assert.equal(await c.count({}), 5);
     });
 
+    test('deleteWhere removes exactly the matching documents (an _id range here) and counts them', async () => {
+      const c = await fresh();
+      await c.insertNew(Array.from({ length: 10 }, (_, i) => ({ _id: `d${i}`, rank: i })));
+      assert.equal(await c.deleteWhere({ _id: { $lte: 'd3' } }), 4);
+      assert.equal(await c.deleteWhere({ _id: { $lte: 'd3' } }), 0, 'deleting again finds nothing');
+      assert.equal(await c.deleteWhere({ rank: { $gte: 8 } }), 2);
+      assert.deepEqual(ids(await c.find({}, { sort: [['_id', 1]] })), ['d4', 'd5', 'd6', 'd7']);
+    });
+
+    test('stream yields every match once, in _id order, in batches of at most batchSize; stopping early is clean', async () => {
+      const c = await fresh([['group']]);
+      await c.insertNew(Array.from({ length: 23 }, (_, i) => ({ _id: `s${String(22 - i).padStart(2, '0')}`, group: i % 3 ? 'a' : 'b', rank: i })));
+      const batches: Item[][] = [];
+      for await (const batch of c.stream({ group: 'a', _id: { $gt: 's03' } }, 5)) batches.push(batch);
+      const all = batches.flat();
+      const want = Array.from({ length: 23 }, (_, i) => ({ id: `s${String(22 - i).padStart(2, '0')}`, group: i % 3 ? 'a' : 'b' })).filter((d) => d.group === 'a' && d.id > 's03').map((d) => d.id).sort();
+      assert.deepEqual(ids(all), want);
+      assert.ok(batches.every((b) => b.length <= 5) && batches.slice(0, -1).every((b) => b.length === 5), batches.map((b) => b.length).join(','));
+      for await (const batch of c.stream({}, 4)) {
+        assert.equal(batch.length, 4);
+        break;
+      }
+      assert.equal(await c.count({}), 23, 'the store is usable after an abandoned stream');
+      const none: Item[][] = [];
+      for await (const batch of c.stream({ group: 'zzz' }, 5)) none.push(batch);
+      assert.deepEqual(none, []);
+    });
+
+    test('keyset paging: _id $gt a cursor, sorted by _id, limited, walks every document once', async () => {
+      const c = await fresh([['group', '_id']]);
+      await c.insertNew(Array.from({ length: 25 }, (_, i) => ({ _id: `k${String(i).padStart(2, '0')}`, group: i % 2 ? 'odd' : 'even' })));
+      const seen: string[] = [];
+      let cursor = '';
+      for (;;) {
+        const page = await c.find({ group: 'odd', _id: { $gt: cursor } }, { sort: [['_id', 1]], limit: 4 });
+        if (!page.length) break;
+        seen.push(...ids(page));
+        cursor = page[page.length - 1]._id;
+      }
+      assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => `k${String(2 * i + 1).padStart(2, '0')}`));
+    });
+
     test('updateWhere with $lt on a rank moves state forward only: a lower state never overwrites a higher one', async () => {
       const c = await fresh([['rank']]);
       await c.insertNew([{ _id: 'd1', state: 'targeted', rank: 0 }]);

@@ -110,8 +110,13 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
 function jwtSecret(env: Env): string {
   if (env.JWT_SECRET) return env.JWT_SECRET;
   if (env.HERALD_BUS === 'rabbitmq') throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in distributed mode (HERALD_BUS=rabbitmq), at least 32 characters shared by all services');
-  mkdirSync(env.SQLITE_DIR, { recursive: true });
-  const file = join(env.SQLITE_DIR, 'jwt-secret');
+  return localSecret(env.SQLITE_DIR, 'jwt-secret');
+}
+
+/** A random secret made on first use and kept in `dir/name` (mode 0600): single-node mode's stand-in for a configured one. */
+export function localSecret(dir: string, name: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }

@@ -63,6 +63,7 @@ export function distributedEnv(ns: string): Record<string, string> {
     LDAP_BASE_DN: servers.ldapBaseDn,
     LDAP_NESTED_GROUPS: 'memberof',
     JWT_SECRET: `test-secret-${ns}-0123456789abcdefghijklmnop`,
+    AUDIT_SIGNING_KEY: `test-audit-key-${ns}-0123456789abcdefghijklmnop`,
   };
 }
 

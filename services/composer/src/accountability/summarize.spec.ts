@@ -19,6 +19,7 @@ const delivery = (userId: string, o: Partial<DeliveryView> = {}): DeliveryView =
   response: null,
   reminders: 0,
   lastRemindedAt: null,
+  client: null,
   ...o,
 });
 const options = [

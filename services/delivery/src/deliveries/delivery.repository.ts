@@ -28,6 +28,8 @@ export interface DeliveryDoc {
   response?: RecipientResponse | null;
   reminders: number;
   lastRemindedAt: string | null;
+  /** Client of the recipient's last receipt (absent on records written before it was kept). */
+  client?: string | null;
 }
 
 /** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
@@ -158,6 +160,8 @@ export class DeliveryRepository {
       if (r.state === 'responded') updates.push({ filter: { _id, acknowledgedAt: null }, set: { acknowledgedAt: r.at } });
       updates.push({ filter: { _id, [at]: null }, set: { [at]: r.at, ...(r.response ? { response: r.response } : {}) } });
       updates.push({ filter: { _id, rank: { $lt: stateRank(r.state) } }, set: { state: r.state, rank: stateRank(r.state) } });
+      // `sent` comes from the gateway itself; the recipient's own receipts name the client it uses.
+      if (r.state !== 'sent' && r.client) updates.push({ filter: { _id }, set: { client: r.client } });
     }
     return this.deliveries.updateWhere(updates);
   }
@@ -179,6 +183,7 @@ export class DeliveryRepository {
       response: d.response ?? null,
       reminders: d.reminders ?? 0,
       lastRemindedAt: d.lastRemindedAt ?? null,
+      client: d.client ?? null,
     }));
   }
 
