@@ -49,7 +49,14 @@ describe('web client offline, then back through another gateway (distributed mod
     await page.waitForSelector('#status[data-status=offline]');
     const missed: Awaited<ReturnType<typeof sendAlert>>[] = [];
     for (const t of ['Missed one', 'Missed two', 'Missed three']) missed.push(await sendAlert(h.route, admin, toErin(t)));
-    for (const m of missed) assert.equal((await deliveriesOf(h.route, admin, m.id))[0].sentAt, null, 'nobody could receive it');
+    // Dispatch is asynchronous after the 202: wait for each delivery record before reading it.
+    for (const m of missed) {
+      const [d] = await eventually(async () => {
+        const ds = await deliveriesOf(h.route, admin, m.id);
+        return ds.length ? ds : null;
+      }, 10_000, 'the delivery record');
+      assert.equal(d.sentAt, null, 'nobody could receive it');
+    }
     await request(h.route('/api/alerts')).post(`/api/alerts/${missed[1].id}/recall`).set('authorization', `Bearer ${admin}`).expect(202);
     await eventually(async () => (await deliveriesOf(h.route, admin, missed[1].id))[0].state === 'recalled', 10_000, 'the recall recorded');
     const remaining = [missed[0], missed[2]];
