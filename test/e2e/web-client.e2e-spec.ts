@@ -146,6 +146,34 @@ describe('web client in Chromium', () => {
     assert.equal(await linked.evaluate((e) => e === document.activeElement), true);
   });
 
+  test('"Remind me in 10 min" puts an info card away (recorded, not pending on reload); a critical card has no such button', async () => {
+    const page = await signIn('erin');
+    const toErin = (o: Record<string, unknown>) => newAlert({ audience: { users: ['erin'], groups: [] }, ...o });
+    const info = await sendAlert(h.route, admin, toErin({ title: 'Coffee machine repaired', severity: 'info' }));
+    const critical = await sendAlert(h.route, admin, toErin({ title: 'Server room overheating', severity: 'critical' }));
+    const infoCard = page.locator(`#stack [data-occurrence="${info.occurrenceId}"]`);
+    const criticalCard = page.locator(`#stack [data-occurrence="${critical.occurrenceId}"]`);
+    await infoCard.waitFor();
+    await criticalCard.waitFor();
+    assert.equal(await criticalCard.locator('button.snooze').count(), 0, 'critical alerts cannot be snoozed');
+    assert.equal(await infoCard.locator('button.snooze').textContent(), 'Remind me in 10 min');
+    await infoCard.locator('button.snooze').click();
+    await infoCard.waitFor({ state: 'detached' });
+    await eventually(async () => {
+      const res = await request(h.route('/api/audit')).get(`/api/audit?alertId=${info.id}`).set('authorization', `Bearer ${admin}`).expect(200);
+      return res.body.entries.some((e: { action: string; actor: string }) => e.action === 'delivery.snoozed' && e.actor === 'erin');
+    }, 5_000, 'the snooze recorded');
+    await page.reload();
+    await page.waitForSelector('#status[data-status=connected]');
+    await criticalCard.waitFor();
+    await page.waitForTimeout(500);
+    assert.equal(await infoCard.count(), 0, 'a snoozed alert is not pending until its time is up');
+    // Leave erin with nothing pending for the tests after this one.
+    await criticalCard.locator('button.ack').click();
+    await eventually(async () => (await deliveriesOf(h.route, admin, critical.id))[0].state === 'acknowledged', 5_000, 'critical acknowledged');
+    await page.context().close();
+  });
+
   test('a system notification is raised while the tab is hidden, not while it is visible; text is readable', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['notifications'], { origin: h.gatewayUrl });

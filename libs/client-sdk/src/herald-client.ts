@@ -3,7 +3,7 @@ import type { AlertRecall, ClientAlert, ClientHello, ClientReceipt, ClientToServ
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { Emitter } from './emitter';
 import { OutgoingReceipt, ReceiptQueue, SendOutcome } from './receipt-queue';
-import { requiresAnswer, responseOptions } from './presentation';
+import { canSnooze, requiresAnswer, responseOptions } from './presentation';
 import { LocalState, SeenEntry, SeenStore } from './seen-store';
 import { KeyValueStorage } from './storage';
 
@@ -44,6 +44,8 @@ export interface IncomingAlert {
 export interface HeraldClientEvents {
   alert: (incoming: IncomingAlert) => void;
   recall: (recall: AlertRecall) => void;
+  /** The server agreed to snooze it: take it off the screen; it comes back as an `alert` at `until`. */
+  snoozed: (snoozed: { occurrenceId: string; until: string }) => void;
   status: (status: ConnectionStatus, detail?: string) => void;
 }
 
@@ -64,6 +66,7 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
   private readonly now: () => Date;
   /** Occurrences handed to the UI by this instance: never twice, whatever the server resends. */
   private readonly presented = new Set<string>();
+  private readonly snoozeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private attempt = 0;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private running = false;
@@ -100,6 +103,8 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
   stop(): void {
     this.running = false;
     clearTimeout(this.retryTimer);
+    for (const t of this.snoozeTimers.values()) clearTimeout(t);
+    this.snoozeTimers.clear();
     this.receipts.close();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
@@ -136,6 +141,37 @@ export class HeraldClient extends Emitter<HeraldClientEvents> {
     const text = comment?.trim().slice(0, 500);
     this.receipts.add({ occurrenceId, state: 'responded', response: { optionId, ...(text ? { comment: text } : {}) } });
     return true;
+  }
+
+  /**
+   * Puts an info/warning alert away for `minutes`. The server must agree (it keeps the alert out of this user's
+   * pending set until then, and refuses critical and emergency alerts), so this needs a connection; when the time
+   * is up this client presents the alert again.
+   */
+  async snooze(occurrenceId: string, minutes: number): Promise<{ ok: true; until: string } | { ok: false; error: string }> {
+    const alert = this.seen.get(occurrenceId)?.alert;
+    if (!alert || !canSnooze(alert)) return { ok: false, error: 'this alert cannot be snoozed' };
+    const socket = this.socket;
+    if (!socket?.connected) return { ok: false, error: 'offline' };
+    let reply: { ok: true; until: string } | { ok: false; error: string };
+    try {
+      reply = await socket.timeout(10_000).emitWithAck('snooze', { occurrenceId, minutes });
+    } catch {
+      return { ok: false, error: 'no answer from the server' };
+    }
+    if (!reply.ok) return reply;
+    this.displayed(occurrenceId);
+    clearTimeout(this.snoozeTimers.get(occurrenceId));
+    this.snoozeTimers.set(
+      occurrenceId,
+      setTimeout(() => {
+        this.snoozeTimers.delete(occurrenceId);
+        const state = this.seen.get(occurrenceId)?.state;
+        if (state !== 'acknowledged' && state !== 'recalled') this.emit('alert', { alert, resumed: true });
+      }, Math.max(0, Date.parse(reply.until) - this.now().getTime())),
+    );
+    this.emit('snoozed', { occurrenceId, until: reply.until });
+    return reply;
   }
 
   stateOf(occurrenceId: string): LocalState | undefined {

@@ -21,6 +21,11 @@ export function requiresAnswer(alert: Pick<ClientAlert, 'severity' | 'responses'
   return ANSWER_REQUIRED.includes(alert.severity) && (alert.responses?.length ?? 0) > 0;
 }
 
+/** Info and warning alerts may be snoozed; critical and emergency stay until dealt with (delivery enforces it too). */
+export function canSnooze(alert: Pick<ClientAlert, 'severity'>): boolean {
+  return alert.severity === 'info' || alert.severity === 'warning';
+}
+
 /** Response options offered with an alert ("I am safe" / "I need help"), in the sender's order. */
 export function responseOptions(alert: Pick<ClientAlert, 'responses'>): ResponseOption[] {
   return Array.isArray(alert.responses) ? alert.responses.filter((o) => o && typeof o.id === 'string' && typeof o.label === 'string') : [];

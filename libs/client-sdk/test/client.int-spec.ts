@@ -40,6 +40,28 @@ describe('HeraldClient against a running gateway', () => {
     return { c, got, statuses };
   }
 
+  test('snooze: the server must agree; the alert leaves the screen and comes back once its time is up; critical is refused', async () => {
+    const info = await sendAlert(h.route, admin, newAlert({ title: 'snooze me', severity: 'info', audience: { users: ['alice'], groups: [] } }));
+    const critical = await sendAlert(h.route, admin, newAlert({ title: 'do not snooze me', severity: 'critical', audience: { users: ['alice'], groups: [] } }));
+    // The client's clock runs 10 minutes minus a moment ahead of the server's: the snooze ends, for it, almost at once.
+    const { c, got } = client({ storage: new MemoryStorage(), now: () => new Date(Date.now() + 10 * 60_000 - 300) });
+    const snoozed: string[] = [];
+    c.on('snoozed', (s) => snoozed.push(s.occurrenceId));
+    await eventually(() => got.filter((g) => g.alert.occurrenceId === info.occurrenceId || g.alert.occurrenceId === critical.occurrenceId).length === 2, 5_000, 'both alerts');
+    const refused = await c.snooze(critical.occurrenceId, 10);
+    assert.deepEqual(refused, { ok: false, error: 'this alert cannot be snoozed' }, 'refused before asking the server');
+    const ok = await c.snooze(info.occurrenceId, 10);
+    assert.equal(ok.ok, true);
+    assert.deepEqual(snoozed, [info.occurrenceId]);
+    const before = got.length;
+    await eventually(() => got.length === before + 1, 5_000, 'the alert back after its snooze');
+    assert.equal(got[got.length - 1].alert.occurrenceId, info.occurrenceId);
+    c.acknowledge(info.occurrenceId);
+    c.acknowledge(critical.occurrenceId);
+    for (const a of [info, critical]) await eventually(async () => (await deliveriesOf(h.route, admin, a.id))[0].state === 'acknowledged', 5_000, 'acknowledged');
+    c.stop();
+  });
+
   test('an alert sent while offline arrives on connect once; receipts made offline reach the server after a restart', async () => {
     const storagePath = join(dir, 'state.json');
     const first = await sendAlert(h.route, admin, newAlert({ title: 'sent before connecting', audience: { users: ['alice'], groups: [] }, presentation: 'ticker' }));

@@ -76,6 +76,14 @@ export const PendingAlerts = defineRpc(
 );
 
 /** Composer → delivery: per-recipient states of an alert. */
+/** Gateway → delivery: a recipient snoozes an info/warning alert (refused for critical and emergency: 422). */
+export const SnoozeDelivery = defineRpc(
+  'delivery.snooze.v1',
+  'delivery',
+  z.object({ occurrenceId: z.string().min(1).max(200), userId: z.string().min(1), minutes: z.number().int().min(1).max(24 * 60) }),
+  z.object({ snoozedUntil: IsoDate }),
+);
+
 export const ListDeliveries = defineRpc(
   'delivery.list.v1',
   'delivery',
@@ -125,6 +133,7 @@ export const RpcEnvelopeSchema = z.union([
 
 /** Every contract, for topology checks and docs. */
 export const ALL_CONTRACTS = [
+  SnoozeDelivery,
   DispatchRequested,
   EmergencyDispatchRequested,
   EmergencyFanout,

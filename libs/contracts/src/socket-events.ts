@@ -38,6 +38,19 @@ export const ClientHelloSchema = z
   .strict();
 export type ClientHello = z.infer<typeof ClientHelloSchema>;
 
+/**
+ * Put an info or warning alert away for a while (`snooze`): the server keeps it out of the pending set until then,
+ * and the client shows it again when the time is up. Critical and emergency alerts cannot be snoozed.
+ */
+export const ClientSnoozeSchema = z
+  .object({
+    occurrenceId: z.string().min(1).max(200),
+    minutes: z.number().int().min(1).max(24 * 60),
+  })
+  .strict();
+export type ClientSnooze = z.infer<typeof ClientSnoozeSchema>;
+export type SnoozeAck = (reply: { ok: true; until: string } | { ok: false; error: string }) => void;
+
 export type ReceiptAck = (reply: { ok: true } | { ok: false; error: string }) => void;
 
 /** Why an occurrence leaves the screens: taken back by its sender, its window closed, or the emergency is over. */
@@ -64,6 +77,8 @@ export interface ClientToServerEvents {
   receipt: (receipt: ClientReceipt, ack?: ReceiptAck) => void;
   /** Answer an alert's response options (same ack as receipts). */
   respond: (response: ClientResponse, ack?: ReceiptAck) => void;
+  /** Snooze an info/warning alert; the ack names the time it comes back, or why it cannot be snoozed. */
+  snooze: (snooze: ClientSnooze, ack?: SnoozeAck) => void;
 }
 
 export const SOCKET_USER_ROOM = (userId: string): string => `user:${userId}`;

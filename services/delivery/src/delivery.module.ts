@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DeliveryReceipts, DispatchRequested, EmergencyDispatchRequested, ExpiryDue, ListDeliveries, PendingAlerts, RecallRequested, ReminderDue } from '@herald/contracts';
+import { DeliveryReceipts, DispatchRequested, EmergencyDispatchRequested, ExpiryDue, ListDeliveries, PendingAlerts, SnoozeDelivery, RecallRequested, ReminderDue } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { DispatchHandler } from './dispatch/dispatch.handler';
 import { DispatchService } from './dispatch/dispatch.service';
@@ -30,6 +30,6 @@ export class DeliveryModule {
 
 export const deliveryService: ServiceDefinition = {
   name: 'delivery',
-  contracts: [DispatchRequested, EmergencyDispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries, RecallRequested, ExpiryDue, ReminderDue],
+  contracts: [DispatchRequested, EmergencyDispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries, SnoozeDelivery, RecallRequested, ExpiryDue, ReminderDue],
   module: (infra) => DeliveryModule.register(infra),
 };

@@ -9,6 +9,8 @@ import { AlertViews } from './views';
 /** The recipient web client: sign-in, then alerts from the SDK shown in their presentation, inbox, receipts. */
 const lang = pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
 const s = LANGUAGES[lang];
+/** How long "Remind me later" puts an info/warning alert away. */
+const SNOOZE_MINUTES = 10;
 document.documentElement.lang = lang;
 
 /** Static labels come from the page's data-i18n attributes, so the markup stays the single place for layout. */
@@ -71,7 +73,12 @@ function start(session: Session): void {
     views.remove(occurrenceId);
     refreshInbox();
   };
-  const views = new AlertViews(s, { acknowledge, respond });
+  const snooze = (occurrenceId: string) => void c.snooze(occurrenceId, SNOOZE_MINUTES);
+  const views = new AlertViews(s, { acknowledge, respond, snooze });
+  c.on('snoozed', ({ occurrenceId }) => {
+    views.remove(occurrenceId);
+    refreshInbox();
+  });
   c.on('status', (status) => {
     setStatus(status);
     if (status === 'unauthorized') {

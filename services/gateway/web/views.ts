@@ -1,5 +1,5 @@
 import type { ClientAlert } from '@herald/contracts';
-import { presentationOf, requiresAnswer, responseOptions, severityRank } from '@herald/client-sdk';
+import { canSnooze, presentationOf, requiresAnswer, responseOptions, severityRank } from '@herald/client-sdk';
 import { byId, domId, el } from './dom';
 import type { Strings } from './i18n';
 import { plainText, sanitize } from './sanitize';
@@ -7,6 +7,7 @@ import { plainText, sanitize } from './sanitize';
 export interface ViewActions {
   acknowledge(occurrenceId: string): void;
   respond(occurrenceId: string, optionId: string): void;
+  snooze(occurrenceId: string): void;
 }
 
 /**
@@ -72,6 +73,12 @@ export class AlertViews {
     ack.type = 'button';
     ack.addEventListener('click', () => this.actions.acknowledge(alert.occurrenceId));
     row.append(ack);
+    if (canSnooze(alert)) {
+      const later = el('button', 'snooze', this.s.snooze);
+      later.type = 'button';
+      later.addEventListener('click', () => this.actions.snooze(alert.occurrenceId));
+      row.append(later);
+    }
     return row;
   }
 

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { ClientAlert, DeliveryReceipts, DeliveryView, ListDeliveries, PendingAlerts } from '@herald/contracts';
+import { ClientAlert, DeliveryReceipts, DeliveryView, ListDeliveries, PendingAlerts, SnoozeDelivery } from '@herald/contracts';
 import { DeliveriesService } from './deliveries.service';
 
 @Controller()
@@ -16,6 +16,11 @@ export class DeliveriesHandler {
   @MessagePattern(PendingAlerts.key)
   async pending(@Payload() req: z.infer<typeof PendingAlerts.request>): Promise<{ alerts: ClientAlert[] }> {
     return { alerts: await this.deliveries.pendingFor(req.userId) };
+  }
+
+  @MessagePattern(SnoozeDelivery.key)
+  snooze(@Payload() req: z.infer<typeof SnoozeDelivery.request>): Promise<{ snoozedUntil: string }> {
+    return this.deliveries.snooze(req.userId, req.occurrenceId, req.minutes);
   }
 
   @MessagePattern(ListDeliveries.key)

@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { alertIdOf, ANSWER_REQUIRED_SEVERITIES, ClientAlert, DeliveryView, Receipt } from '@herald/contracts';
+import { alertIdOf, ANSWER_REQUIRED_SEVERITIES, ClientAlert, ConflictError, DeliveryView, NotFoundError, Receipt, Severity, UnprocessableError } from '@herald/contracts';
 import { JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository } from './delivery.repository';
+
+/** Severities a recipient may snooze; critical and emergency always stay on screen until dealt with. */
+const SNOOZABLE: readonly Severity[] = ['info', 'warning'];
 
 /** Per-recipient state: receipts from gateways, the pending set for reconnecting clients, the admin's view. */
 @Injectable()
@@ -11,6 +14,21 @@ export class DeliveriesService {
 
   constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {
     this.log = infra.logger('delivery');
+  }
+
+  /**
+   * A recipient puts an info/warning alert away for `minutes`: it stays out of their pending set until then (their
+   * client shows it again when the time is up). Critical and emergency alerts are never snoozed.
+   */
+  async snooze(userId: string, occurrenceId: string, minutes: number): Promise<{ snoozedUntil: string }> {
+    const [occurrence, delivery] = await Promise.all([this.repo.getOccurrence(occurrenceId), this.repo.getDelivery(occurrenceId, userId)]);
+    if (!occurrence || !delivery) throw new NotFoundError(`no alert ${occurrenceId} for you`);
+    if (!SNOOZABLE.includes(occurrence.severity)) throw new UnprocessableError(`occurrenceId: ${occurrence.severity} alerts cannot be snoozed`, 'occurrenceId');
+    const now = this.infra.clock.now();
+    const snoozedUntil = new Date(now.getTime() + minutes * 60_000).toISOString();
+    if (!(await this.repo.snooze(occurrenceId, userId, snoozedUntil))) throw new ConflictError(`alert ${occurrenceId} is already acknowledged`);
+    await this.audit.record([{ id: `${occurrenceId}:${userId}:snoozed:${now.toISOString()}`, actor: userId, action: 'delivery.snoozed', subject: `delivery:${occurrenceId}:${userId}`, alertId: occurrence.alertId, details: { until: snoozedUntil, minutes } }]);
+    return { snoozedUntil };
   }
 
   async applyReceipts(all: Receipt[]): Promise<void> {

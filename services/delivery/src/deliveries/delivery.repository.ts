@@ -30,6 +30,8 @@ export interface DeliveryDoc {
   lastRemindedAt: string | null;
   /** Client of the recipient's last receipt (absent on records written before it was kept). */
   client?: string | null;
+  /** A snoozed delivery stays out of the pending set until then. */
+  snoozedUntil?: string | null;
 }
 
 /** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
@@ -100,6 +102,15 @@ export class DeliveryRepository {
   /** The occurrences these ids name, by id (to check answers against their options). */
   async occurrencesById(ids: string[]): Promise<Map<string, OccurrenceDoc>> {
     return new Map((await this.occurrences.find({ _id: { $in: [...new Set(ids)] } })).map((o) => [o._id, o]));
+  }
+
+  getDelivery(occurrenceId: string, userId: string): Promise<DeliveryDoc | null> {
+    return this.deliveries.findOne({ _id: deliveryId(occurrenceId, userId) });
+  }
+
+  /** Keeps an open delivery out of the pending set until `until`; false when it was acknowledged meanwhile. */
+  async snooze(occurrenceId: string, userId: string, until: string): Promise<boolean> {
+    return (await this.deliveries.updateWhere([{ filter: { _id: deliveryId(occurrenceId, userId), rank: { $lt: ACKNOWLEDGED } }, set: { snoozedUntil: until } }])) === 1;
   }
 
   getOccurrence(id: string): Promise<OccurrenceDoc | null> {
@@ -193,6 +204,7 @@ export class DeliveryRepository {
     if (!open.length) return [];
     const occ = new Map((await this.occurrences.find({ _id: { $in: open.map((d) => d.occurrenceId) } })).map((o) => [o._id, o]));
     return open.flatMap((d) => {
+      if (d.snoozedUntil && d.snoozedUntil > now) return [];
       const o = occ.get(d.occurrenceId);
       return o ? [toClientAlert(o)] : [];
     });

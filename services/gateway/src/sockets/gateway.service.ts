@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { Server, Socket } from 'socket.io';
 import type { ZodError } from 'zod';
-import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientResponseSchema, ClientToServerEvents, DeliveryReceipts, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SOCKET_USER_ROOM } from '@herald/contracts';
+import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientResponseSchema, ClientSnoozeSchema, ClientToServerEvents, DeliveryReceipts, DomainError, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SnoozeAck, SnoozeDelivery, SOCKET_USER_ROOM } from '@herald/contracts';
 import { Principal, socketAuth } from '@herald/auth';
 import { counter, JsonLogger } from '@herald/observability';
 import { Infra, INFRA } from '@herald/runtime';
@@ -52,8 +52,9 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     // Register handlers first so receipts sent right after connect are never dropped.
     socket.on('receipt', (raw: unknown, ack?: unknown) => void this.onReceipt(socket, raw, ack));
     socket.on('respond', (raw: unknown, ack?: unknown) => void this.onRespond(socket, raw, ack));
+    socket.on('snooze', (raw: unknown, ack?: unknown) => void this.onSnooze(socket, raw, ack));
     socket.onAny((event: string) => {
-      if (event !== 'receipt' && event !== 'respond') malformed.inc({ event: 'unknown' });
+      if (event !== 'receipt' && event !== 'respond' && event !== 'snooze') malformed.inc({ event: 'unknown' });
     });
     await socket.join(SOCKET_USER_ROOM(userId));
     try {
@@ -81,10 +82,23 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     await this.upstream({ occurrenceId, state: 'responded', response, userId: socket.data.principal.userId, at: this.infra.clock.now().toISOString(), client: socket.data.client }, ack);
   }
 
-  private refuse(event: 'receipt' | 'respond', error: ZodError, ack: unknown): void {
+  /** Snoozing asks delivery directly (not batched): the recipient needs the answer — until when, or why not. */
+  private async onSnooze(socket: HeraldSocket, raw: unknown, ack: unknown): Promise<void> {
+    const parsed = ClientSnoozeSchema.safeParse(raw);
+    if (!parsed.success) return this.refuse('snooze', parsed.error, ack);
+    const reply: SnoozeAck = typeof ack === 'function' ? (ack as SnoozeAck) : () => undefined;
+    try {
+      const { snoozedUntil } = await this.infra.bus.request(SnoozeDelivery, { ...parsed.data, userId: socket.data.principal.userId });
+      reply({ ok: true, until: snoozedUntil });
+    } catch (err) {
+      reply({ ok: false, error: err instanceof DomainError && err.status < 500 ? err.message : 'temporarily unavailable, retry' });
+    }
+  }
+
+  private refuse(event: 'receipt' | 'respond' | 'snooze', error: ZodError, ack: unknown): void {
     malformed.inc({ event });
     const issue = error.issues[0];
-    replyOf(ack)({ ok: false, error: `invalid ${event === 'receipt' ? 'receipt' : 'response'}: ${issue.path.join('.') || 'payload'}: ${issue.message}` });
+    replyOf(ack)({ ok: false, error: `invalid ${event === 'respond' ? 'response' : event}: ${issue.path.join('.') || 'payload'}: ${issue.message}` });
   }
 
   private async upstream(receipt: Receipt, ack: unknown): Promise<void> {
