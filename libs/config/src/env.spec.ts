@@ -152,6 +152,8 @@ describe('loadEnv', () => {
   test('SMTP_URL must be an smtp(s) URL, and needs HERALD_MAIL_FROM', () => {
     for (const bad of ['mail.example.com', 'http://mail:25', 'smtp://', 'smtp://mail:25/path']) configError(() => loadEnv({ SMTP_URL: bad, HERALD_MAIL_FROM: 'h@x.org' }), 'SMTP_URL');
     configError(() => loadEnv({ SMTP_URL: 'smtp://mail:25' }), 'HERALD_MAIL_FROM');
+    const secret = configError(() => loadEnv({ SMTP_URL: 'smtp://herald:s3cret@mail:25/x', HERALD_MAIL_FROM: 'h@x.org' }), 'SMTP_URL');
+    assert.ok(secret.includes('smtp://herald:***@mail:25/x') && !secret.includes('s3cret'), secret);
     configError(() => loadEnv({ SMTP_URL: 'smtp://mail:25', HERALD_MAIL_FROM: 'Herald' }), 'HERALD_MAIL_FROM');
     const env = loadEnv({ SMTP_URL: 'smtps://u%40x:p%2Fw@mail.example.com:465', HERALD_MAIL_FROM: 'Herald <herald@example.com>', SMTP_REQUIRE_TLS: 'true' });
     assert.equal(env.SMTP_URL, 'smtps://u%40x:p%2Fw@mail.example.com:465');

@@ -139,7 +139,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   for (const key of ENV_KEYS) if (source[key] !== undefined && source[key] !== '') input[key] = source[key];
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`);
+    // A URL's password (SMTP_URL, AMQP_URL, ...) is never echoed into logs.
+    const shown = (v: string | undefined) => JSON.stringify(v?.replace(/\/\/([^:@/\s]+):([^@/\s]+)@/, '//$1:***@'));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(input[String(i.path[0])])})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
