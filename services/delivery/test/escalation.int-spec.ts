@@ -5,6 +5,7 @@ import { INFRA, Infra } from '@herald/runtime';
 import { eventually, TestSmtpServer } from '@herald/testing';
 import { ClockedHerald } from '../../scheduler/test/clocked-herald';
 import { EscalationService } from '../src/escalation/escalation.service';
+import { EscalationRepository } from '../src/escalation/escalation.repository';
 
 interface AuditRow {
   action: string;
@@ -154,6 +155,30 @@ describe('escalation by e-mail (all services in-process, ManualClock, real SMTP 
     const d = await eventually(async () => ((await deliveries(id)).get('dave')?.escalation?.state === 'sent' ? await deliveries(id) : null), 5_000, 'recorded as sent');
     assert.equal(d.get('dave')!.escalation!.attempts, 3);
     assert.equal(smtp.to('dave@example.com').length, before + 1, 'one message, not three');
+  });
+
+  test('a run whose replica died mid-way is taken over once its lease lapses; what it had claimed is sent, once', async () => {
+    const { id, occurrenceId } = await sendEmergency({ users: ['dave'] }, { afterMinutes: 3 }, 'critical');
+    await eventually(async () => (await deliveries(id)).has('dave'), 5_000, "dave's delivery");
+    // A replica took the run, claimed dave, and died before sending: its lease is still live.
+    const repo = h.herald.app.get(EscalationRepository);
+    const now = h.clock.now();
+    const lease = new Date(now.getTime() + 60_000).toISOString();
+    assert.equal(await repo.acquire({ _id: occurrenceId, alertId: id, state: 'running', owner: 'dead-replica', startedAt: now.toISOString(), leaseUntil: lease, finishedAt: null, escalated: 0, failed: 0, digests: [] }), 'acquired');
+    assert.deepEqual(await repo.claimOpen(occurrenceId, now.toISOString()), ['dave']);
+    assert.equal((await h.api('get', `/api/alerts/${id}/summary`).expect(200)).body.unanswered[0].escalation.state, 'sending', 'the board shows the claim');
+
+    const before = smtp.to('dave@example.com').length;
+    const redelivered = h.herald.app.get(EscalationService).escalate(id, occurrenceId, { afterMinutes: 3, email: true, manager: false });
+    await quiet();
+    assert.equal(smtp.to('dave@example.com').length, before, 'waits while the lease is live');
+    h.clock.advance(61_000);
+    await redelivered;
+    assert.equal(smtp.to('dave@example.com').length, before + 1, 'taken over and sent');
+    assert.equal((await deliveries(id)).get('dave')?.escalation?.state, 'sent');
+    await h.advance(3);
+    await quiet();
+    assert.equal(smtp.to('dave@example.com').length, before + 1, "the escalation job's own message finds the run done");
   });
 
   test('SMTP down: retried, then recorded as failed on the delivery and in the audit trail', async () => {

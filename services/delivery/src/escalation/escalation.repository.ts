@@ -14,8 +14,8 @@ export interface DigestRecord {
 
 /**
  * One escalation run per occurrence (`_id` = occurrence id): whichever delivery replica inserts it first runs it;
- * a redelivered or duplicated message finds it and sends nothing. The lease lets another replica take over a run
- * whose holder died, once the lease is over.
+ * a redelivered or duplicated message finds it and sends nothing. The holder renews its lease while it works; a
+ * run whose lease lapsed (its holder died) is taken over by the next message for it.
  */
 export interface EscalationRunDoc {
   _id: string;
@@ -42,12 +42,22 @@ export class EscalationRepository {
     );
   }
 
-  /** Takes the run of an occurrence: true for exactly one caller, or for a caller taking over an expired lease. */
-  async begin(run: EscalationRunDoc): Promise<boolean> {
-    if ((await this.runs.insertNew([run])) === 1) return true;
+  /**
+   * Takes the run of an occurrence: `acquired` for exactly one caller (or for one taking over a lapsed lease),
+   * `done` when it already ran, `held` while another replica holds a live lease on it.
+   */
+  async acquire(run: EscalationRunDoc): Promise<'acquired' | 'done' | 'held'> {
+    if ((await this.runs.insertNew([run])) === 1) return 'acquired';
     const existing = await this.runs.findOne({ _id: run._id });
-    if (!existing || existing.state === 'done' || existing.leaseUntil > run.startedAt) return false;
-    return (await this.runs.updateWhere([{ filter: { _id: run._id, state: 'running', leaseUntil: existing.leaseUntil }, set: { owner: run.owner, leaseUntil: run.leaseUntil } }])) === 1;
+    if (!existing || existing.state === 'done') return 'done';
+    if (existing.leaseUntil > run.startedAt) return 'held';
+    const took = await this.runs.updateWhere([{ filter: { _id: run._id, state: 'running', leaseUntil: existing.leaseUntil }, set: { owner: run.owner, leaseUntil: run.leaseUntil } }]);
+    return took === 1 ? 'acquired' : 'held';
+  }
+
+  /** Extends the holder's lease; false if the run is no longer this owner's. */
+  async renew(occurrenceId: string, owner: string, leaseUntil: string): Promise<boolean> {
+    return (await this.runs.updateWhere([{ filter: { _id: occurrenceId, owner, state: 'running' }, set: { leaseUntil } }])) === 1;
   }
 
   async finish(occurrenceId: string, owner: string, set: Pick<EscalationRunDoc, 'finishedAt' | 'escalated' | 'failed' | 'digests'>): Promise<void> {

@@ -10,16 +10,19 @@ import { AlertFacts, managerDigest, recipientMail } from './escalation-mail';
 import { Mailer, MAILER, OutgoingMail, sendAll, SendOutcome } from './mailer';
 
 const mails = counter('herald_escalation_mails_total', 'Escalation e-mails, by kind (recipient, manager) and outcome (sent, failed)', ['kind', 'outcome']);
-/** How long a run holds an occurrence before another replica may take it over (a run that died). */
-const RUN_LEASE_MS = 15 * 60_000;
+/** A run's lease, renewed every third of it while the run works; once it lapses (the holder died) another replica takes over. */
+const RUN_LEASE_MS = 60_000;
+/** How often a message for a run held by another replica checks whether that run finished or its lease lapsed. */
+const HELD_POLL_MS = 500;
 
 type Audit = AuditInput;
 
 /**
  * Escalation: when an occurrence's escalation is due, everyone who still owes it an answer (emergency) or an
  * acknowledgement (critical) is e-mailed at their directory address and/or listed in one digest to their manager.
- * Exactly one run per occurrence (see EscalationRepository.begin) and one escalation per delivery, so a redelivered
- * or duplicated message sends nothing twice. SMTP failures are retried with back-off, then recorded as `failed` on
+ * Exactly one run per occurrence (EscalationRepository.acquire) and one escalation per delivery, so a redelivered
+ * or duplicated message sends nothing twice; a message for a run another replica holds waits for it to finish, and
+ * takes it over if its holder dies (lease lapsed), re-sending only what was claimed but not recorded. SMTP failures are retried with back-off, then recorded as `failed` on
  * the delivery and in the audit trail; nothing is dropped silently.
  */
 @Injectable()
@@ -40,9 +43,30 @@ export class EscalationService implements OnApplicationShutdown {
     const at = now.toISOString();
     const occurrence = await this.deliveries.getOccurrence(occurrenceId);
     if (!occurrence || occurrence.validUntil <= at || (await this.deliveries.isRecalled(alertId))) return;
-    const run = { _id: occurrenceId, alertId, state: 'running' as const, owner: this.owner, startedAt: at, leaseUntil: new Date(now.getTime() + RUN_LEASE_MS).toISOString(), finishedAt: null, escalated: 0, failed: 0, digests: [] };
-    if (!(await this.repo.begin(run))) return;
+    if (!(await this.acquire(alertId, occurrenceId))) return;
+    const heartbeat = setInterval(() => void this.repo.renew(occurrenceId, this.owner, this.leaseEnd()).catch(() => undefined), RUN_LEASE_MS / 3);
+    try {
+      await this.run(alertId, occurrenceId, occurrence, policy, at, correlationId);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
 
+  /** True when this replica got the run; false when it already ran. Waits while another live replica holds it. */
+  private async acquire(alertId: string, occurrenceId: string): Promise<boolean> {
+    for (;;) {
+      const startedAt = this.infra.clock.now().toISOString();
+      const got = await this.repo.acquire({ _id: occurrenceId, alertId, state: 'running', owner: this.owner, startedAt, leaseUntil: this.leaseEnd(), finishedAt: null, escalated: 0, failed: 0, digests: [] });
+      if (got !== 'held') return got === 'acquired';
+      await new Promise((r) => setTimeout(r, HELD_POLL_MS));
+    }
+  }
+
+  private leaseEnd(): string {
+    return new Date(this.infra.clock.now().getTime() + RUN_LEASE_MS).toISOString();
+  }
+
+  private async run(alertId: string, occurrenceId: string, occurrence: OccurrenceDoc, policy: EscalationPolicy, at: string, correlationId?: string): Promise<void> {
     const userIds = await this.repo.claimOpen(occurrenceId, at);
     const people = new Map<string, Person>();
     if (userIds.length) for (const p of (await this.infra.bus.request(DescribeUsers, { userIds }, { correlationId })).users) people.set(p.id, p);
