@@ -56,6 +56,8 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
   };
 
   checkLdapFilters(env);
+  // Read by delivery's mailer when it starts; a missing file must stop the boot here, with the variable's name.
+  if (env.SMTP_CA_FILE && !existsSync(env.SMTP_CA_FILE)) throw new ConfigError(`SMTP_CA_FILE: file not found: ${env.SMTP_CA_FILE}`);
   let directory: DirectorySource | undefined;
   const makeDirectory = (): DirectorySource => {
     if (env.HERALD_DIRECTORY === 'ldif') {

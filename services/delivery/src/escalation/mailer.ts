@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import nodemailer, { Transporter } from 'nodemailer';
-import { ConfigError, Env } from '@herald/config';
+import { Env } from '@herald/config';
 import { MailContent } from './escalation-mail';
 
 /** One message to one address. */
@@ -63,7 +63,8 @@ export function smtpMailerFrom(env: Env): Mailer | null {
   if (!env.SMTP_URL) return null;
   const url = new URL(env.SMTP_URL);
   const secure = url.protocol === 'smtps:';
-  const ca = env.SMTP_CA_FILE ? readCa(env.SMTP_CA_FILE) : undefined;
+  // The file's existence was checked at boot (createInfra).
+  const ca = env.SMTP_CA_FILE ? readFileSync(env.SMTP_CA_FILE, 'utf8') : undefined;
   const transport: Transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: 4,
@@ -84,9 +85,4 @@ export function smtpMailerFrom(env: Env): Mailer | null {
     },
     close: () => transport.close(),
   };
-}
-
-function readCa(file: string): string {
-  if (!existsSync(file)) throw new ConfigError(`SMTP_CA_FILE: file not found: ${file}`);
-  return readFileSync(file, 'utf8');
 }
