@@ -144,6 +144,9 @@ describe('emergency alerts and answers — single-node demo', () => {
     await api('/api/templates').post('/api/templates').set(as(grace)).send(evacuate).expect(403);
     const bad = await api('/api/templates').post('/api/templates').set(as(carol)).send({ ...evacuate, severity: 'info' }).expect(400);
     assert.match(bad.body.message, /severity/);
+    // This server has no SMTP_URL: an escalation policy would promise e-mails nobody could send.
+    const noSmtp = await api('/api/templates').post('/api/templates').set(as(carol)).send({ ...evacuate, escalation: { afterMinutes: 15 } }).expect(422);
+    assert.match(noSmtp.body.message, /^escalation: e-mail is not configured on this server \(set SMTP_URL/);
     const t = (await api('/api/templates').post('/api/templates').set(as(carol)).send(evacuate).expect(201)).body;
     assert.equal(t.severity, 'emergency');
     assert.deepEqual(t.responses, SAFE_OR_HELP);

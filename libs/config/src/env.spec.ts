@@ -47,6 +47,7 @@ describe('loadEnv', () => {
       LDAP_MAIL_ATTR: 'mail',
       LDAP_DEPARTMENT_ATTR: 'departmentNumber',
       LDAP_LOCATION_ATTR: 'l',
+      LDAP_MANAGER_ATTR: 'manager',
       LDAP_CHANGE_ATTR: 'modifyTimestamp',
       DIRECTORY_SYNC_INTERVAL_SECONDS: 3600,
       DIRECTORY_INCREMENTAL_SYNC_SECONDS: 60,
@@ -71,6 +72,13 @@ describe('loadEnv', () => {
       PORT: 3000,
       PUBLIC_URL: '',
       TRUST_PROXY: '',
+      SMTP_URL: '',
+      HERALD_MAIL_FROM: '',
+      SMTP_REQUIRE_TLS: false,
+      SMTP_CA_FILE: '',
+      SMTP_TIMEOUT_MS: 10_000,
+      SMTP_MAX_ATTEMPTS: 4,
+      SMTP_RETRY_DELAY_MS: 2_000,
       LOG_LEVEL: 'info',
       RECEIPT_BATCH_MS: 100,
       RECEIPT_BATCH_SIZE: 500,
@@ -139,6 +147,18 @@ describe('loadEnv', () => {
     const msg = configError(() => loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(23) }), 'EMERGENCY_WEBHOOK_TOKEN');
     assert.ok(msg.includes('EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters'), msg);
     assert.equal(loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(24) }).EMERGENCY_WEBHOOK_TOKEN, 'w'.repeat(24));
+  });
+
+  test('SMTP_URL must be an smtp(s) URL, and needs HERALD_MAIL_FROM', () => {
+    for (const bad of ['mail.example.com', 'http://mail:25', 'smtp://', 'smtp://mail:25/path']) configError(() => loadEnv({ SMTP_URL: bad, HERALD_MAIL_FROM: 'h@x.org' }), 'SMTP_URL');
+    configError(() => loadEnv({ SMTP_URL: 'smtp://mail:25' }), 'HERALD_MAIL_FROM');
+    const secret = configError(() => loadEnv({ SMTP_URL: 'smtp://herald:s3cret@mail:25/x', HERALD_MAIL_FROM: 'h@x.org' }), 'SMTP_URL');
+    assert.ok(secret.includes('smtp://herald:***@mail:25/x') && !secret.includes('s3cret'), secret);
+    configError(() => loadEnv({ SMTP_URL: 'smtp://mail:25', HERALD_MAIL_FROM: 'Herald' }), 'HERALD_MAIL_FROM');
+    const env = loadEnv({ SMTP_URL: 'smtps://u%40x:p%2Fw@mail.example.com:465', HERALD_MAIL_FROM: 'Herald <herald@example.com>', SMTP_REQUIRE_TLS: 'true' });
+    assert.equal(env.SMTP_URL, 'smtps://u%40x:p%2Fw@mail.example.com:465');
+    assert.equal(env.SMTP_REQUIRE_TLS, true);
+    configError(() => loadEnv({ SMTP_MAX_ATTEMPTS: '0' }), 'SMTP_MAX_ATTEMPTS');
   });
 
   test('METRICS_TOKEN shorter than 16 characters is refused', () => {

@@ -25,6 +25,17 @@ const scopes = z.string().transform((v, ctx) => {
   return out;
 });
 
+/** Empty (no mail), or an smtp:/smtps: URL naming a host and nothing after it. */
+function isSmtpUrl(v: string): boolean {
+  if (!v) return true;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && !!u.hostname && (u.pathname === '' || u.pathname === '/') && !u.search;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every environment variable Herald reads, with its default. Validated once at boot: a bad value stops the
  * process with a message naming the variable. docs/configuration.md documents each one; a test checks that
@@ -62,6 +73,7 @@ export const envSchema = z.object({
   LDAP_MAIL_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('mail'),
   LDAP_DEPARTMENT_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('departmentNumber'),
   LDAP_LOCATION_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('l'),
+  LDAP_MANAGER_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('manager'),
   LDAP_CHANGE_ATTR: z.enum(['modifyTimestamp', 'whenChanged', 'uSNChanged']).default('modifyTimestamp'),
   DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(3600),
   DIRECTORY_INCREMENTAL_SYNC_SECONDS: int(0, 24 * 3600).default(60),
@@ -95,6 +107,14 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().default(''),
   /** Token of the inbound emergency webhook (panic buttons, monitoring); empty = webhook off. Never a JWT. */
   EMERGENCY_WEBHOOK_TOKEN: z.string().default(''),
+  /** Outgoing mail for escalations: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS). Empty: no e-mail. */
+  SMTP_URL: z.string().default('').refine(isSmtpUrl, 'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (user and password URL-encoded)'),
+  HERALD_MAIL_FROM: z.string().default(''),
+  SMTP_REQUIRE_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SMTP_CA_FILE: z.string().default(''),
+  SMTP_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  SMTP_MAX_ATTEMPTS: int(1, 20).default(4),
+  SMTP_RETRY_DELAY_MS: int(0, 600_000).default(2_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RECEIPT_BATCH_MS: int(1, 60_000).default(100),
   RECEIPT_BATCH_SIZE: int(1, 100_000).default(500),
@@ -119,7 +139,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   for (const key of ENV_KEYS) if (source[key] !== undefined && source[key] !== '') input[key] = source[key];
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`);
+    // A URL's password (SMTP_URL, AMQP_URL, ...) is never echoed into logs.
+    const shown = (v: string | undefined) => JSON.stringify(v?.replace(/\/\/([^:@/\s]+):([^@/\s]+)@/, '//$1:***@'));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(input[String(i.path[0])])})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
@@ -131,6 +153,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.AUDIT_SIGNING_KEY && env.AUDIT_SIGNING_KEY.length < 32) problems.push('  AUDIT_SIGNING_KEY: must be at least 32 characters');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (env.EMERGENCY_WEBHOOK_TOKEN && env.EMERGENCY_WEBHOOK_TOKEN.length < 24) problems.push('  EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters');
+  if (env.SMTP_URL && !/[^\s<>@]+@[^\s<>@]+/.test(env.HERALD_MAIL_FROM)) problems.push('  HERALD_MAIL_FROM: required with SMTP_URL: the sender address, e.g. "Herald <herald@example.com>"');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

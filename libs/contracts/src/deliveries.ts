@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate } from './alerts';
+import { EscalationRecordSchema } from './escalation';
 
 /**
  * Forward-only progress of one delivery; a state never moves back to a lower rank. `responded` (the recipient chose
@@ -74,5 +75,7 @@ export const DeliveryViewSchema = z.object({
   lastRemindedAt: IsoDate.nullable(),
   /** The recipient's client of the last receipt it sent: kind, machine name, addresses and the gateway it came through. */
   client: z.string().nullable(),
+  /** Set once the recipient was escalated (e-mailed) for not settling the alert in time. */
+  escalation: EscalationRecordSchema.nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

@@ -6,6 +6,7 @@ import { AuditEntrySchema } from './audit';
 import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
 import { RecallReasonSchema } from './socket-events';
+import { EscalationPolicySchema } from './escalation';
 
 const DispatchSchema = z.object({
   alertId: z.string(),
@@ -40,6 +41,8 @@ export const PersonSchema = z.object({
   mail: z.string().optional(),
   department: z.string().optional(),
   location: z.string().optional(),
+  /** Their manager (directory `manager` attribute, a DN), resolved to a person when the snapshot holds them. */
+  manager: z.object({ id: z.string().optional(), dn: z.string(), displayName: z.string(), mail: z.string().optional() }).optional(),
 });
 export type Person = z.infer<typeof PersonSchema>;
 
@@ -95,15 +98,22 @@ export const ListDeliveries = defineRpc(
 export const CreateSchedule = defineRpc(
   'schedule.create.v1',
   'scheduler',
-  z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, spec: ScheduleSpecSchema, requestedBy: z.string() }),
+  z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, spec: ScheduleSpecSchema, requestedBy: z.string(), escalation: EscalationPolicySchema.optional() }),
   ScheduleViewSchema,
 );
 
 /** Composer → scheduler: stop every future firing and reminder of an alert (recall). */
 export const CancelSchedule = defineRpc('schedule.cancel.v1', 'scheduler', z.object({ alertId: z.string().min(1), requestedBy: z.string() }), z.object({ cancelledJobs: z.number().int() }));
 
-/** Composer → scheduler: an alert sent now ends at `validUntil`; the scheduler runs its expiry like a scheduled one's. */
-export const ExpiryRequested = defineEvent('schedule.expiry.v1', 'scheduler', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), validUntil: IsoDate }));
+/**
+ * Composer → scheduler: an alert sent now ends at `validUntil`; the scheduler runs its expiry like a scheduled
+ * one's, and its escalation (if it has a policy) `afterMinutes` after `sentAt`.
+ */
+export const ExpiryRequested = defineEvent(
+  'schedule.expiry.v1',
+  'scheduler',
+  z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), validUntil: IsoDate, sentAt: IsoDate.optional(), escalation: EscalationPolicySchema.optional() }),
+);
 
 /** Composer → delivery: take an alert off every screen; its open deliveries become `recalled`. */
 export const RecallRequested = defineEvent('delivery.recall.v1', 'delivery', z.object({ alertId: z.string().min(1), requestedBy: z.string(), reason: RecallReasonSchema.optional() }));
@@ -113,6 +123,12 @@ export const ExpiryDue = defineEvent('delivery.expire.v1', 'delivery', z.object(
 
 /** Scheduler → delivery: reminder `n` of an occurrence is due for recipients who have not acknowledged it. */
 export const ReminderDue = defineEvent('delivery.remind.v1', 'delivery', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), n: z.number().int().min(1) }));
+
+/**
+ * Scheduler → delivery: the escalation of an occurrence is due: recipients who have not settled it are e-mailed
+ * and/or listed to their managers, as `policy` says. Idempotent per delivery (one escalation each, ever).
+ */
+export const EscalationDue = defineEvent('delivery.escalate.v1', 'delivery', z.object({ alertId: z.string().min(1), occurrenceId: z.string().min(1), policy: EscalationPolicySchema }));
 
 /** Delivery → every gateway: take an occurrence off these recipients' screens (socket event `alert:recall`). */
 export const AlertRecalled = defineEvent(
@@ -150,5 +166,6 @@ export const ALL_CONTRACTS = [
   RecallRequested,
   ExpiryDue,
   ReminderDue,
+  EscalationDue,
   AlertRecalled,
 ];

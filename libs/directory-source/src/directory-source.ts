@@ -6,6 +6,8 @@ export interface DirectoryUser {
   mail?: string;
   department?: string;
   location?: string;
+  /** DN of their manager (the `manager` attribute, or what LDAP_MANAGER_ATTR names). */
+  manager?: string;
 }
 
 export interface DirectoryGroup {

@@ -45,9 +45,10 @@ export interface AttributeMap {
   mail: string;
   department: string;
   location: string;
+  manager: string;
 }
 
-const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l' };
+const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l', manager: 'manager' };
 const PAGE = 1_000;
 const str = (v: Entry[string] | undefined): string | undefined => {
   const x = Array.isArray(v) ? v[0] : v;
@@ -116,6 +117,7 @@ export class LdapDirectory implements DirectorySource {
 
   private toUser(e: Entry): DirectoryUser {
     const id = str(e[this.opts.usernameAttr]) ?? '';
+    const manager = str(e[this.attrs.manager]);
     return {
       id,
       dn: e.dn,
@@ -123,6 +125,7 @@ export class LdapDirectory implements DirectorySource {
       mail: str(e[this.attrs.mail]),
       department: str(e[this.attrs.department]),
       location: str(e[this.attrs.location]),
+      ...(manager ? { manager } : {}),
     };
   }
 

@@ -32,6 +32,7 @@ export class LdifDirectory implements DirectorySource {
           mail: first(e, 'mail'),
           department: first(e, 'departmentnumber') ?? first(e, 'ou'),
           location: first(e, 'l'),
+          ...(first(e, 'manager') ? { manager: first(e, 'manager') } : {}),
         };
         this.users.set(user.id.toLowerCase(), { user, password: first(e, 'userpassword') });
         this.usersByDn.set(normaliseDn(e.dn), user);

@@ -17,3 +17,10 @@ describe('createInfra: LDAP filters from the environment', () => {
     await infra.close();
   });
 });
+
+describe('createInfra: SMTP', () => {
+  test('a missing SMTP_CA_FILE stops boot naming the variable', async () => {
+    const env = loadEnv({ SMTP_URL: 'smtps://mail.example.com', HERALD_MAIL_FROM: 'herald@example.com', SMTP_CA_FILE: '/nonexistent/ca.pem', LOG_LEVEL: 'error' });
+    await assert.rejects(() => createInfra(env, 'test'), (err: unknown) => err instanceof ConfigError && err.message.startsWith('SMTP_CA_FILE: file not found'));
+  });
+});

@@ -56,6 +56,8 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
   };
 
   checkLdapFilters(env);
+  // Read by delivery's mailer when it starts; a missing file must stop the boot here, with the variable's name.
+  if (env.SMTP_CA_FILE && !existsSync(env.SMTP_CA_FILE)) throw new ConfigError(`SMTP_CA_FILE: file not found: ${env.SMTP_CA_FILE}`);
   let directory: DirectorySource | undefined;
   const makeDirectory = (): DirectorySource => {
     if (env.HERALD_DIRECTORY === 'ldif') {
@@ -76,7 +78,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       changeAttr: env.LDAP_CHANGE_ATTR,
       startTls: env.LDAP_STARTTLS,
       ca: readCa(env.LDAP_CA_FILE),
-      attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR },
+      attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR, manager: env.LDAP_MANAGER_ATTR },
     });
   };
 

@@ -13,6 +13,8 @@ export interface GeneratedUser {
   ou: string;
   department: string;
   disabled: boolean;
+  /** uid of their manager (directory `manager` attribute), with `managerSpan`. */
+  manager?: string;
 }
 
 export interface GeneratedGroup {
@@ -42,6 +44,8 @@ export interface GeneratorOptions {
   teamsPerRegion?: number;
   /** Password stored for every user (clear text: slapd hashes nothing, fine for tests). Omit for none. */
   password?: string;
+  /** Users in consecutive blocks of this size, the first of each block the manager of the others. Omit for no managers. */
+  managerSpan?: number;
 }
 
 export const DISABLED_FILTER = '(employeeType=disabled)';
@@ -70,7 +74,8 @@ export function generateDirectory(o: GeneratorOptions): GeneratedDirectory {
     const disabled = i % 97 === 5;
     // a few display names carry unicode and DN/filter specials, which must survive sync and search untouched
     const cn = i % 101 === 3 ? `Zoë Ångström-${i} (contractor), *R&D*` : `User ${i}`;
-    users.push({ uid, dn, ou: container, department, disabled });
+    const boss = o.managerSpan && i % o.managerSpan ? users[i - (i % o.managerSpan)] : undefined;
+    users.push({ uid, dn, ou: container, department, disabled, ...(boss ? { manager: boss.uid } : {}) });
     entries.push({
       dn,
       attrs: {
@@ -81,6 +86,7 @@ export function generateDirectory(o: GeneratorOptions): GeneratedDirectory {
         displayName: cn,
         mail: `${uid}@bigcorp.test`,
         departmentNumber: department,
+        ...(boss ? { manager: boss.dn } : {}),
         ...(disabled ? { employeeType: 'disabled' } : {}),
         ...(o.password ? { userPassword: o.password } : {}),
       },

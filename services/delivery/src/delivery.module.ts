@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DeliveryReceipts, DispatchRequested, EmergencyDispatchRequested, ExpiryDue, ListDeliveries, PendingAlerts, SnoozeDelivery, RecallRequested, ReminderDue } from '@herald/contracts';
+import { DeliveryReceipts, DispatchRequested, EmergencyDispatchRequested, EscalationDue, ExpiryDue, ListDeliveries, PendingAlerts, SnoozeDelivery, RecallRequested, ReminderDue } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { DispatchHandler } from './dispatch/dispatch.handler';
 import { DispatchService } from './dispatch/dispatch.service';
@@ -8,21 +8,28 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { LifecycleService } from './lifecycle/lifecycle.service';
+import { EscalationHandler } from './escalation/escalation.handler';
+import { EscalationService } from './escalation/escalation.service';
+import { EscalationRepository } from './escalation/escalation.repository';
+import { MAILER, smtpMailerFrom } from './escalation/mailer';
 
-/** Delivery: expands audiences into deliveries, fans out to gateways, tracks each recipient's state, recalls, expires and reminds. */
+/** Delivery: expands audiences into deliveries, fans out to gateways, tracks each recipient's state, recalls, expires, reminds and escalates. */
 @Module({})
 export class DeliveryModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: DeliveryModule,
-      controllers: [DispatchHandler, DeliveriesHandler, LifecycleHandler],
+      controllers: [DispatchHandler, DeliveriesHandler, LifecycleHandler, EscalationHandler],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: DeliveryRepository, useFactory: async () => DeliveryRepository.open(await infra.store('delivery')) },
+        { provide: EscalationRepository, useFactory: async () => EscalationRepository.open(await infra.store('delivery')) },
+        { provide: MAILER, useFactory: () => smtpMailerFrom(infra.env) },
         AuditTrail,
         DispatchService,
         DeliveriesService,
         LifecycleService,
+        EscalationService,
       ],
     };
   }
@@ -30,6 +37,6 @@ export class DeliveryModule {
 
 export const deliveryService: ServiceDefinition = {
   name: 'delivery',
-  contracts: [DispatchRequested, EmergencyDispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries, SnoozeDelivery, RecallRequested, ExpiryDue, ReminderDue],
+  contracts: [DispatchRequested, EmergencyDispatchRequested, DeliveryReceipts, PendingAlerts, ListDeliveries, SnoozeDelivery, RecallRequested, ExpiryDue, ReminderDue, EscalationDue],
   module: (infra) => DeliveryModule.register(infra),
 };

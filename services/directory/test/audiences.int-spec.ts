@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Attribute, Change, Client } from 'ldapts';
 import { Env, loadEnv } from '@herald/config';
-import { AuditEntry, AuditRecorded } from '@herald/contracts';
+import { AuditEntry, AuditRecorded, DescribeUsers } from '@herald/contracts';
 import { bootHerald, createInfra, Infra, RunningHerald } from '@herald/runtime';
 import { DISABLED_FILTER, eventually, expectedGroupMembers, generateDirectory, GeneratedDirectory, newAlert, servers, uniqueName } from '@herald/testing';
 import { directoryService } from '../src/directory.module';
@@ -64,7 +64,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
   before(async () => {
     ldap = new Client({ url: servers.ldapUrl });
     await ldap.bind(servers.ldapBindDn, servers.ldapBindPassword);
-    dir = generateDirectory({ base: BASE, prefix: `${p}-`, users: 400, groups: 40, depth: 5, regions: 3, teamsPerRegion: 2 });
+    dir = generateDirectory({ base: BASE, prefix: `${p}-`, users: 400, groups: 40, depth: 5, regions: 3, teamsPerRegion: 2, managerSpan: 10 });
     await ldap.add(BASE, { objectClass: 'organizationalUnit', ou: p });
     for (const e of dir.entries) await ldap.add(e.dn, e.attrs);
 
@@ -104,6 +104,17 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
     const status = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${admin}`).expect(200)).body;
     assert.deepEqual(status.counts, { users: enabled().size, groups: 40, ous: 1 + dir.ous.length });
     assert.equal(status.lastError, null);
+  });
+
+  test('manager DNs (attribute manager) are read from LDAP and resolved on the snapshot, for follow-up lists and escalation', async () => {
+    const reports = dir.users.filter((u) => u.manager && !u.disabled).slice(0, 30);
+    const { users } = await infra.bus.request(DescribeUsers, { userIds: reports.map((u) => u.uid) });
+    assert.deepEqual(
+      users.map((u) => [u.id, u.manager?.id, u.manager?.mail]),
+      reports.map((u) => [u.uid, u.manager, `${u.manager}@bigcorp.test`]),
+    );
+    const boss = dir.users[0];
+    assert.equal((await infra.bus.request(DescribeUsers, { userIds: [boss.uid] })).users[0].manager, undefined, 'a person without a manager has none');
   });
 
   test('nested groups through a cycle, minus a nested group, equal an independent computation', async () => {

@@ -20,6 +20,7 @@ const delivery = (userId: string, o: Partial<DeliveryView> = {}): DeliveryView =
   reminders: 0,
   lastRemindedAt: null,
   client: null,
+  escalation: null,
   ...o,
 });
 const options = [
@@ -27,7 +28,7 @@ const options = [
   { id: 'help', label: 'I need help' },
 ];
 
-test('counts by state and by answer add up; the unanswered are listed with their directory details', () => {
+test('counts by state and by answer add up; the unanswered are listed with their directory details, manager and escalation', () => {
   const s = summarize(
     'a',
     options,
@@ -36,9 +37,9 @@ test('counts by state and by answer add up; the unanswered are listed with their
       delivery('amy', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'help', comment: 'floor 3' } }),
       delivery('bob', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'help' } }),
       delivery('cat', { state: 'acknowledged', acknowledgedAt: at }),
-      delivery('dan'),
+      delivery('dan', { escalation: { at, channel: 'email', state: 'sent', to: 'dan@x', attempts: 1 } }),
     ],
-    new Map([['zoe', { id: 'zoe', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris' }]]),
+    new Map([['zoe', { id: 'zoe', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x' } }]]),
     null,
   );
   assert.equal(s.recipients, 5);
@@ -49,8 +50,8 @@ test('counts by state and by answer add up; the unanswered are listed with their
   ]);
   assert.deepEqual(s.unanswered, [
     { userId: 'cat', state: 'acknowledged' },
-    { userId: 'dan', state: 'targeted' },
-    { userId: 'zoe', state: 'displayed', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris' },
+    { userId: 'dan', state: 'targeted', escalation: { at, channel: 'email', state: 'sent', to: 'dan@x', attempts: 1 } },
+    { userId: 'zoe', state: 'displayed', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x' } },
   ]);
 });
 

@@ -1,10 +1,12 @@
-import { DeliveryState, DeliveryView, Person, ResponseOption } from '@herald/contracts';
+import { DeliveryState, DeliveryView, EscalationRecord, Person, ResponseOption } from '@herald/contracts';
 
 const STATES: DeliveryState[] = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged', 'responded', 'expired', 'recalled'];
 
+/** Someone who has not settled the alert: directory details and manager (whom to call), and their escalation so far. */
 export interface Unanswered extends Partial<Omit<Person, 'id'>> {
   userId: string;
   state: DeliveryState;
+  escalation?: EscalationRecord;
 }
 
 export interface AlertSummary {
@@ -14,7 +16,7 @@ export interface AlertSummary {
   byState: Record<DeliveryState, number>;
   /** How many chose each answer, in the alert's order; */
   byResponse: { id: string; label: string; count: number }[];
-  /** Everyone who has not answered (or, for an alert without answers, not acknowledged), with whom to call. */
+  /** Everyone who has not answered (or, for an alert without answers, not acknowledged), with whom to call: their details and their manager. */
   unanswered: Unanswered[];
   allClearAt: string | null;
 }
@@ -34,7 +36,7 @@ export function summarize(alertId: string, options: ResponseOption[] | undefined
     const settled = mustAnswer ? d.response !== null : d.acknowledgedAt !== null;
     if (!settled) {
       const { id: _id, ...who } = people.get(d.userId) ?? { id: d.userId };
-      unanswered.push({ userId: d.userId, state: d.state, ...who });
+      unanswered.push({ userId: d.userId, state: d.state, ...who, ...(d.escalation ? { escalation: d.escalation } : {}) });
     }
   }
   return {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { AlertContentSchema, AudienceSchema, FULLSCREEN_SEVERITIES, IsoDate, ScheduleSpecSchema } from '@herald/contracts';
+import { AlertContentSchema, AudienceSchema, EscalationPolicySchema, FULLSCREEN_SEVERITIES, IsoDate, ScheduleSpecSchema } from '@herald/contracts';
 
 export const CreateAlertRequest = AlertContentSchema.extend({
   audience: AudienceSchema,
   validUntil: IsoDate.optional(),
+  /** Who has not settled it `afterMinutes` after it fired is e-mailed and/or reported to their manager. */
+  escalation: EscalationPolicySchema.optional(),
 })
   .strict()
   .refine((a) => a.presentation !== 'fullscreen' || FULLSCREEN_SEVERITIES.includes(a.severity), {

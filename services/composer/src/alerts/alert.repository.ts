@@ -1,5 +1,5 @@
 import { Collection, Store } from '@herald/persistence';
-import { AlertContent, Audience } from '@herald/contracts';
+import { AlertContent, Audience, EscalationPolicy } from '@herald/contracts';
 
 export interface AlertDoc extends AlertContent {
   _id: string;
@@ -10,6 +10,8 @@ export interface AlertDoc extends AlertContent {
   validUntil: string | null;
   sentAt: string | null;
   occurrenceId: string | null;
+  /** Escalation of recipients who have not settled it (absent on alerts written before it existed). */
+  escalation?: EscalationPolicy | null;
   /** Set when the alert was handed to the scheduler (the schedule id is the alert id). */
   scheduledAt?: string | null;
   recalledAt?: string | null;

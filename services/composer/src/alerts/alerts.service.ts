@@ -8,6 +8,7 @@ import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 import { presentationFor } from './emergency-content';
 import { assertKnownAudience } from './known-audience';
+import { checkEscalation, checkEscalationWindow } from './escalation-check';
 import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
@@ -23,6 +24,8 @@ export class AlertsService {
     requireRole(p, SENDERS, 'creating an alert');
     const now = this.infra.clock.now();
     if (req.validUntil && Date.parse(req.validUntil) <= now.getTime()) throw new ValidationError('validUntil: must be in the future', 'validUntil');
+    checkEscalation(this.infra.env, req.severity, req.escalation);
+    if (req.validUntil) checkEscalationWindow(req.escalation, now.getTime(), req.validUntil);
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
     assertKnownAudience(resolved);
     await this.policy.authorize(p, req.severity, resolved.userIds, 'creating an alert');
@@ -39,9 +42,10 @@ export class AlertsService {
       validUntil: req.validUntil ?? null,
       sentAt: null,
       occurrenceId: null,
+      escalation: req.escalation ?? null,
     };
     await this.repo.insert(alert);
-    await this.audit.record([{ id: `${alert._id}:created`, actor: p.userId, action: 'alert.created', subject: `alert:${alert._id}`, alertId: alert._id, details: { title: alert.title, severity: alert.severity, audience: alert.audience, recipients: resolved.userIds.length } }]);
+    await this.audit.record([{ id: `${alert._id}:created`, actor: p.userId, action: 'alert.created', subject: `alert:${alert._id}`, alertId: alert._id, details: { title: alert.title, severity: alert.severity, audience: alert.audience, recipients: resolved.userIds.length, ...(alert.escalation ? { escalation: alert.escalation } : {}) } }]);
     return view(alert);
   }
 
@@ -63,14 +67,17 @@ export class AlertsService {
     const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: alert.audience });
     await this.policy.authorize(p, alert.severity, userIds, 'sending an alert');
     if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already ${alert.status === 'scheduled' ? 'scheduled' : 'sent'}`);
+    // Checked again now: SMTP may have been configured away, and escalation comes after the reminders chosen now.
+    checkEscalation(this.infra.env, alert.severity, alert.escalation, options.reminders);
     if (Object.keys(options).length) return this.schedule(p, alert, options);
     const now = this.infra.clock.now();
     const validUntil = alert.validUntil ?? new Date(now.getTime() + this.infra.env.ALERT_DEFAULT_VALIDITY_HOURS * 3_600_000).toISOString();
     if (Date.parse(validUntil) <= now.getTime()) throw new ConflictError(`alert ${id} expired at ${validUntil}`);
+    checkEscalationWindow(alert.escalation, now.getTime(), validUntil);
     const occurrenceId = `${id}.1`;
     const correlationId = randomUUID();
     await this.infra.bus.publish(dispatchContractFor(alert.severity), { alertId: id, occurrenceId, content: contentOf(alert), audience: alert.audience, validUntil, requestedBy: p.userId }, { correlationId });
-    await this.infra.bus.publish(ExpiryRequested, { alertId: id, occurrenceId, validUntil }, { correlationId });
+    await this.infra.bus.publish(ExpiryRequested, { alertId: id, occurrenceId, validUntil, sentAt: now.toISOString(), ...(alert.escalation ? { escalation: alert.escalation } : {}) }, { correlationId });
     await this.repo.markSent(id, occurrenceId, now.toISOString(), validUntil);
     await this.audit.record([{ id: `${id}:sent`, actor: p.userId, action: 'alert.sent', subject: `alert:${id}`, alertId: id, correlationId, details: { occurrenceId, validUntil } }], correlationId);
     return view((await this.repo.get(id))!);
@@ -83,7 +90,8 @@ export class AlertsService {
   private async schedule(p: Principal, alert: AlertDoc, options: SendOptions): Promise<AlertView> {
     const spec: SendOptions = { ...options, ...(alert.validUntil && !options.validUntil && !options.validFor ? { validUntil: alert.validUntil } : {}) };
     const correlationId = randomUUID();
-    const schedule = await this.infra.bus.request(CreateSchedule, { alertId: alert._id, content: contentOf(alert), audience: alert.audience, spec, requestedBy: p.userId }, { correlationId });
+    const escalation = alert.escalation ? { escalation: alert.escalation } : {};
+    const schedule = await this.infra.bus.request(CreateSchedule, { alertId: alert._id, content: contentOf(alert), audience: alert.audience, spec, requestedBy: p.userId, ...escalation }, { correlationId });
     await this.repo.markScheduled(alert._id, this.infra.clock.now().toISOString());
     await this.audit.record([{ id: `${alert._id}:scheduled`, actor: p.userId, action: 'alert.scheduled', subject: `alert:${alert._id}`, alertId: alert._id, correlationId, details: { spec } }], correlationId);
     return { ...view((await this.repo.get(alert._id))!), schedule };
@@ -112,9 +120,11 @@ export class AlertsService {
     this.policy.mayReadSome(p, 'reading deliveries');
     this.policy.canRead(p, (await this.find(id)).createdBy, 'reading deliveries');
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
-    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, responded: 0, expired: 0, recalled: 0, reminded: 0 };
+    const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, responded: 0, expired: 0, recalled: 0, reminded: 0, escalated: 0, escalationFailed: 0 };
     for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged', 'responded', 'expired', 'recalled'] as const) if (d[`${s}At`]) counts[s]++;
     counts.reminded = deliveries.filter((d) => d.reminders > 0).length;
+    counts.escalated = deliveries.filter((d) => d.escalation?.state === 'sent').length;
+    counts.escalationFailed = deliveries.filter((d) => d.escalation?.state === 'failed').length;
     return { alertId: id, counts, deliveries };
   }
 

@@ -36,6 +36,7 @@ export class EmergencyService {
         presentation: t.presentation,
         audience: overrides.audience ?? t.audience,
         ...(t.responses ? { responses: t.responses } : {}),
+        ...(t.escalation ? { escalation: t.escalation } : {}),
       });
       const created = await this.alerts.create(p, request);
       // Reminders need the scheduler (it re-shows the alert to whoever has not answered); without them the alert goes straight to delivery.

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { AudienceSchema, PresentationSchema, ReminderPolicySchema, ResponseOptionsSchema } from '@herald/contracts';
+import { AudienceSchema, EscalationPolicySchema, PresentationSchema, ReminderPolicySchema, ResponseOptionsSchema } from '@herald/contracts';
 
 /** Only crisis-grade alerts are pre-approved for one-request firing. */
 export const TEMPLATE_SEVERITIES = ['critical', 'emergency'] as const;
 
 /**
  * A pre-approved crisis template (admin-written): everything an alert needs, plus the reminders that re-show it
- * to whoever has not answered. Firing it creates and sends one alert.
+ * to whoever has not answered and the escalation (e-mail, managers) of whoever still has not. Firing it creates and sends one alert.
  */
 export const TemplateRequest = z
   .object({
@@ -18,6 +18,7 @@ export const TemplateRequest = z
     audience: AudienceSchema,
     responses: ResponseOptionsSchema.optional(),
     reminders: ReminderPolicySchema.optional(),
+    escalation: EscalationPolicySchema.optional(),
   })
   .strict();
 export type TemplateRequest = z.infer<typeof TemplateRequest>;

@@ -1,11 +1,13 @@
 import { Collection, Store } from '@herald/persistence';
 import { TemplateRequest } from './template.dto';
 
-export interface TemplateDoc extends Omit<TemplateRequest, 'responses' | 'reminders'> {
+export interface TemplateDoc extends Omit<TemplateRequest, 'responses' | 'reminders' | 'escalation'> {
   _id: string;
   /** null when absent, so an edit that drops them really removes them. */
   responses: TemplateRequest['responses'] | null;
   reminders: TemplateRequest['reminders'] | null;
+  /** Optional on documents written before escalation existed. */
+  escalation?: TemplateRequest['escalation'] | null;
   /** Bumped on every edit; recorded with each firing so the audit says which text went out. */
   version: number;
   createdBy: string;

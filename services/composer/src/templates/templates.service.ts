@@ -6,6 +6,7 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { sanitizeAlertBody } from '../alerts/sanitize';
 import { presentationFor } from '../alerts/emergency-content';
 import { assertKnownAudience } from '../alerts/known-audience';
+import { checkEscalation } from '../alerts/escalation-check';
 import { TemplateRequest } from './template.dto';
 import { TemplateDoc, TemplateRepository } from './template.repository';
 
@@ -21,6 +22,7 @@ export class TemplatesService {
 
   async create(p: Principal, req: TemplateRequest): Promise<TemplateView> {
     requireRole(p, 'admin', 'creating a crisis template');
+    checkEscalation(this.infra.env, req.severity, req.escalation, req.reminders);
     await this.checkAudience(req);
     const now = this.infra.clock.now().toISOString();
     const t: TemplateDoc = { _id: randomUUID(), ...this.content(req), version: 1, createdBy: p.userId, createdAt: now, updatedBy: p.userId, updatedAt: now };
@@ -32,6 +34,7 @@ export class TemplatesService {
   async update(p: Principal, id: string, req: TemplateRequest): Promise<TemplateView> {
     requireRole(p, 'admin', 'editing a crisis template');
     const current = await this.find(id);
+    checkEscalation(this.infra.env, req.severity, req.escalation, req.reminders);
     await this.checkAudience(req);
     if (!(await this.repo.update(id, current.version, { ...this.content(req), updatedBy: p.userId, updatedAt: this.infra.clock.now().toISOString() }))) {
       throw new ConflictError(`template ${id} was changed by someone else meanwhile; reload it and edit again`);
@@ -65,6 +68,6 @@ export class TemplatesService {
 
   private content(req: TemplateRequest): Omit<TemplateDoc, '_id' | 'version' | 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'> {
     const shown = presentationFor(req);
-    return { name: req.name, title: req.title, body: sanitizeAlertBody(req.body), severity: req.severity, audience: req.audience, presentation: shown.presentation, responses: shown.responses ?? null, reminders: req.reminders ?? null };
+    return { name: req.name, title: req.title, body: sanitizeAlertBody(req.body), severity: req.severity, audience: req.audience, presentation: shown.presentation, responses: shown.responses ?? null, reminders: req.reminders ?? null, escalation: req.escalation ?? null };
   }
 }

@@ -1,4 +1,4 @@
-import { AlertContent, ClientAlert, deliveryId, DeliveryState, DeliveryView, Receipt, RecipientResponse, stateRank, TERMINAL_RANK, TerminalState } from '@herald/contracts';
+import { AlertContent, ClientAlert, deliveryId, DeliveryState, DeliveryView, EscalationRecord, Receipt, RecipientResponse, stateRank, TERMINAL_RANK, TerminalState } from '@herald/contracts';
 import { Collection, ConditionalUpdate, Store } from '@herald/persistence';
 
 export interface OccurrenceDoc extends AlertContent {
@@ -32,6 +32,9 @@ export interface DeliveryDoc {
   client?: string | null;
   /** A snoozed delivery stays out of the pending set until then. */
   snoozedUntil?: string | null;
+  /** When the recipient was escalated (claimed for it); null/absent until then. One escalation per delivery, ever. */
+  escalatedAt?: string | null;
+  escalation?: EscalationRecord | null;
 }
 
 /** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
@@ -55,7 +58,8 @@ export const toClientAlert = (o: OccurrenceDoc): ClientAlert => ({
 });
 
 const DISPLAYED = stateRank('displayed');
-const ACKNOWLEDGED = stateRank('acknowledged');
+/** Below it, a recipient still owes the alert something: an acknowledgement, or (emergency) an answer. */
+export const ACKNOWLEDGED = stateRank('acknowledged');
 
 /** Occurrences and per-recipient deliveries. Every write is idempotent (deterministic ids, forward-only states). */
 export class DeliveryRepository {
@@ -195,6 +199,7 @@ export class DeliveryRepository {
       reminders: d.reminders ?? 0,
       lastRemindedAt: d.lastRemindedAt ?? null,
       client: d.client ?? null,
+      escalation: d.escalation ?? null,
     }));
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { dispatchContractFor, ExpiryDue, ReminderDue } from '@herald/contracts';
+import { dispatchContractFor, EscalationDue, ExpiryDue, ReminderDue } from '@herald/contracts';
 import { counter, JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleRepository } from '../schedules/schedule.repository';
@@ -98,6 +98,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private async followUp(job: JobDoc): Promise<'done'> {
     const correlationId = job.occurrenceId;
     if (job.kind === 'expire') await this.infra.bus.publish(ExpiryDue, { alertId: job.alertId, occurrenceId: job.occurrenceId }, { correlationId });
+    else if (job.kind === 'escalate') await this.infra.bus.publish(EscalationDue, { alertId: job.alertId, occurrenceId: job.occurrenceId, policy: job.escalation! }, { correlationId });
     else await this.infra.bus.publish(ReminderDue, { alertId: job.alertId, occurrenceId: job.occurrenceId, n: job.n }, { correlationId });
     return 'done';
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { occurrenceIdAt } from '@herald/contracts';
+import { EscalationPolicy, ExpiryRequested, occurrenceIdAt } from '@herald/contracts';
+import { z } from 'zod';
 import { Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleDoc, ScheduleRepository } from './schedule.repository';
 import { firingsAfter, occurrenceEnd } from './recurrence';
@@ -26,7 +27,7 @@ export class SchedulePlanner {
     return next.toISOString();
   }
 
-  /** The expiry job and the reminder jobs (those inside the window) of an occurrence that just fired. */
+  /** The expiry, reminder and escalation jobs (those inside the window) of an occurrence that just fired. */
   followUps(job: JobDoc, s: ScheduleDoc): JobDoc[] {
     const out: JobDoc[] = [{ ...job, _id: `expire:${job.occurrenceId}`, kind: 'expire', dueAt: job.validUntil, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' }];
     const r = s.plan.reminders;
@@ -37,12 +38,21 @@ export class SchedulePlanner {
       if (dueAt >= job.validUntil) break;
       out.push({ ...job, _id: `remind:${job.occurrenceId}:${n}`, kind: 'remind', dueAt, n, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' });
     }
-    return out;
+    return [...out, ...this.escalation(job, s.escalation)];
   }
 
-  /** The expiry job of an occurrence sent now (no schedule: the job is filed under the alert id). */
-  expiryOnly(alertId: string, occurrenceId: string, validUntil: string): JobDoc {
-    return { _id: `expire:${occurrenceId}`, kind: 'expire', scheduleId: alertId, alertId, occurrenceId, dueAt: validUntil, validUntil, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
+  /** The jobs of an occurrence sent now (no schedule: they are filed under the alert id): its expiry and its escalation. */
+  sentNow(m: z.infer<typeof ExpiryRequested.schema>): JobDoc[] {
+    const expiry: JobDoc = { _id: `expire:${m.occurrenceId}`, kind: 'expire', scheduleId: m.alertId, alertId: m.alertId, occurrenceId: m.occurrenceId, dueAt: m.validUntil, validUntil: m.validUntil, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
+    return [expiry, ...(m.sentAt ? this.escalation({ ...expiry, dueAt: m.sentAt }, m.escalation) : [])];
+  }
+
+  /** The escalation job of an occurrence, `afterMinutes` after it fired, if that falls inside its window. */
+  private escalation(fired: JobDoc, policy: EscalationPolicy | null | undefined): JobDoc[] {
+    if (!policy) return [];
+    const dueAt = new Date(Date.parse(fired.dueAt) + policy.afterMinutes * 60_000).toISOString();
+    if (dueAt >= fired.validUntil) return [];
+    return [{ ...fired, _id: `escalate:${fired.occurrenceId}`, kind: 'escalate', dueAt, n: 0, escalation: policy, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' }];
   }
 
   private fireJob(s: ScheduleDoc, firing: Date): JobDoc {

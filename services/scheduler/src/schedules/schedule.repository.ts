@@ -1,4 +1,4 @@
-import { AlertContent, Audience, ScheduleSpec, ScheduleStatus } from '@herald/contracts';
+import { AlertContent, Audience, EscalationPolicy, ScheduleSpec, ScheduleStatus } from '@herald/contracts';
 import { Collection, Store } from '@herald/persistence';
 import { Plan } from './recurrence';
 
@@ -10,6 +10,8 @@ export interface ScheduleDoc {
   audience: Audience;
   spec: ScheduleSpec;
   plan: Plan;
+  /** Escalation of whoever has not settled an occurrence (absent on schedules written before it existed). */
+  escalation?: EscalationPolicy | null;
   status: ScheduleStatus;
   /** Bumped by every edit/pause/resume/cancel; a firing job planned under an older version does nothing. */
   version: number;
@@ -20,7 +22,7 @@ export interface ScheduleDoc {
   updatedAt: string;
 }
 
-export type JobKind = 'fire' | 'remind' | 'expire';
+export type JobKind = 'fire' | 'remind' | 'expire' | 'escalate';
 export type JobState = 'pending' | 'fired' | 'missed' | 'done' | 'cancelled';
 
 /** One unit of timed work with a deterministic id, so every replica planning it writes the same document. */
@@ -35,6 +37,8 @@ export interface JobDoc {
   validUntil: string;
   version: number;
   n: number;
+  /** The policy an `escalate` job applies. */
+  escalation?: EscalationPolicy;
   state: JobState;
   /** Claims taken so far; the next claim is `<jobId>/<attempt + 1>`. */
   attempt: number;

@@ -21,6 +21,6 @@ export class SchedulesHandler {
 
   @EventPattern(ExpiryRequested.key)
   expiry(@Payload() m: z.infer<typeof ExpiryRequested.schema>): Promise<void> {
-    return this.schedules.trackExpiry(m.alertId, m.occurrenceId, m.validUntil);
+    return this.schedules.trackSent(m);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ConflictError, CreateSchedule, NotFoundError, occurrenceIdAt, ScheduleSpec, ScheduleView } from '@herald/contracts';
+import { ConflictError, CreateSchedule, ExpiryRequested, NotFoundError, occurrenceIdAt, ScheduleSpec, ScheduleView } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { ScheduleDoc, ScheduleRepository } from './schedule.repository';
@@ -41,7 +41,7 @@ export class SchedulesService {
   async create(req: CreateRequest): Promise<ScheduleView> {
     const now = this.infra.clock.now();
     const plan = planFrom(req.spec, now);
-    const doc: ScheduleDoc = { _id: req.alertId, alertId: req.alertId, content: req.content, audience: req.audience, spec: req.spec, plan, status: 'active', version: 1, nextFireAt: null, lastFiredAt: null, createdBy: req.requestedBy, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const doc: ScheduleDoc = { _id: req.alertId, alertId: req.alertId, content: req.content, audience: req.audience, spec: req.spec, plan, escalation: req.escalation ?? null, status: 'active', version: 1, nextFireAt: null, lastFiredAt: null, createdBy: req.requestedBy, createdAt: now.toISOString(), updatedAt: now.toISOString() };
     if (!(await this.repo.insertSchedule(doc))) {
       // A retried request finds its own schedule; a different one for the same alert is a conflict.
       const existing = (await this.repo.getSchedule(req.alertId))!;
@@ -117,14 +117,14 @@ export class SchedulesService {
     if (!s) return { cancelledJobs: 0 };
     const now = this.infra.clock.now().toISOString();
     await this.repo.updateSchedule(s._id, s.version, { status: 'cancelled', version: s.version + 1, nextFireAt: null, updatedAt: now });
-    const cancelledJobs = await this.repo.cancelJobs(alertId, ['fire', 'remind'], now);
+    const cancelledJobs = await this.repo.cancelJobs(alertId, ['fire', 'remind', 'escalate'], now);
     await this.audit.record([{ id: `${alertId}:schedule-recalled`, actor: requestedBy, action: 'schedule.cancelled', subject: `schedule:${alertId}`, alertId, details: { reason: 'recall', cancelledJobs } }]);
     return { cancelledJobs };
   }
 
-  /** Files the expiry of an occurrence sent now; idempotent (deterministic job id). */
-  async trackExpiry(alertId: string, occurrenceId: string, validUntil: string): Promise<void> {
-    await this.repo.addJobs([this.planner.expiryOnly(alertId, occurrenceId, validUntil)]);
+  /** Files the expiry (and the escalation, if any) of an occurrence sent now; idempotent (deterministic job ids). */
+  async trackSent(m: z.infer<typeof ExpiryRequested.schema>): Promise<void> {
+    await this.repo.addJobs(this.planner.sentNow(m));
   }
 
   /**
