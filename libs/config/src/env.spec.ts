@@ -81,6 +81,8 @@ describe('loadEnv', () => {
       SCHEDULER_LEASE_MS: 60_000,
       SCHEDULER_MISSED_AFTER_MS: 60_000,
       SCHEDULER_MISSED_FIRINGS: 'fire-if-valid',
+      SCHEDULER_RETENTION_DAYS: 30,
+      SCHEDULER_PURGE_INTERVAL_HOURS: 24,
     });
   });
 

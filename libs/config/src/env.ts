@@ -105,6 +105,9 @@ export const envSchema = z.object({
   SCHEDULER_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SCHEDULER_MISSED_AFTER_MS: int(0, 86_400_000).default(60_000),
   SCHEDULER_MISSED_FIRINGS: z.enum(['fire-if-valid', 'skip']).default('fire-if-valid'),
+  /** Finished scheduler jobs, their claims and ended schedules older than this are deleted by the purge job. */
+  SCHEDULER_RETENTION_DAYS: int(1, 3_650).default(30),
+  SCHEDULER_PURGE_INTERVAL_HOURS: int(1, 24 * 7).default(24),
 });
 
 export type Env = z.infer<typeof envSchema>;

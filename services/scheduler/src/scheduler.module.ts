@@ -8,6 +8,7 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesHandler } from './schedules/schedules.handler';
 import { SchedulesService } from './schedules/schedules.service';
 import { JobRunner } from './runner/job-runner';
+import { SchedulerPurge } from './retention/purge';
 
 /**
  * Scheduler: alerts sent later, on a recurrence (RRULE in a time zone), with validity windows and reminders.
@@ -26,6 +27,7 @@ export class SchedulerModule {
         AuditTrail,
         SchedulePlanner,
         SchedulesService,
+        SchedulerPurge,
         JobRunner,
       ],
     };

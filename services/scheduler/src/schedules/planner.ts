@@ -4,6 +4,9 @@ import { Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleDoc, ScheduleRepository } from './schedule.repository';
 import { firingsAfter, occurrenceEnd } from './recurrence';
 
+/** The `scheduleId` the retention jobs are filed under (no alert id contains ':'). */
+export const PURGE_SCHEDULE_ID = 'scheduler:retention';
+
 /**
  * Turns a schedule into jobs, one firing ahead: the next firing job, and when it fires, the expiry and reminder
  * jobs of that occurrence. Job ids are deterministic (kind, occurrence, schedule version), so replicas that plan
@@ -43,6 +46,12 @@ export class SchedulePlanner {
   /** The expiry job of an occurrence sent now (no schedule: the job is filed under the alert id). */
   expiryOnly(alertId: string, occurrenceId: string, validUntil: string): JobDoc {
     return { _id: `expire:${occurrenceId}`, kind: 'expire', scheduleId: alertId, alertId, occurrenceId, dueAt: validUntil, validUntil, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
+  }
+
+  /** The retention job of a purge slot; the id is the slot, so replicas planning it write one document. */
+  purgeJob(dueAt: Date): JobDoc {
+    const at = dueAt.toISOString();
+    return { _id: `purge:${at}`, kind: 'purge', scheduleId: PURGE_SCHEDULE_ID, alertId: '', occurrenceId: '', dueAt: at, validUntil: at, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
   }
 
   private fireJob(s: ScheduleDoc, firing: Date): JobDoc {
