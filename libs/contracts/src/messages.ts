@@ -99,6 +99,17 @@ export const CreateSchedule = defineRpc(
   ScheduleViewSchema,
 );
 
+/**
+ * Composer → scheduler: occurrences not fired yet carry this content and audience (already validated, sanitised and
+ * authorised by the composer, whose alert record is the source of truth). 409 when the schedule has ended.
+ */
+export const UpdateScheduleContent = defineRpc(
+  'schedule.update-content.v1',
+  'scheduler',
+  z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, requestedBy: z.string() }),
+  ScheduleViewSchema,
+);
+
 /** Composer → scheduler: stop every future firing and reminder of an alert (recall). */
 export const CancelSchedule = defineRpc('schedule.cancel.v1', 'scheduler', z.object({ alertId: z.string().min(1), requestedBy: z.string() }), z.object({ cancelledJobs: z.number().int() }));
 
@@ -145,6 +156,7 @@ export const ALL_CONTRACTS = [
   ListDeliveries,
   AuditRecorded,
   CreateSchedule,
+  UpdateScheduleContent,
   CancelSchedule,
   ExpiryRequested,
   RecallRequested,

@@ -6,6 +6,7 @@ import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
 import { AlertRepository } from './alerts/alert.repository';
 import { SendPolicy } from './alerts/send-policy';
+import { AlertEditor } from './alerts/alert-editor';
 import { LoginThrottle } from './auth/login-throttle';
 import { SessionRepository } from './auth/session.repository';
 import { TemplatesController } from './templates/templates.controller';
@@ -37,6 +38,7 @@ export class ComposerModule {
         AuthService,
         SendPolicy,
         AlertsService,
+        AlertEditor,
         TemplatesService,
         EmergencyService,
         AccountabilityService,

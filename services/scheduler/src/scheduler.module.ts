@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { CancelSchedule, CreateSchedule, ExpiryRequested } from '@herald/contracts';
+import { CancelSchedule, CreateSchedule, ExpiryRequested, UpdateScheduleContent } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { ScheduleRepository } from './schedules/schedule.repository';
 import { SchedulePlanner } from './schedules/planner';
@@ -34,4 +34,4 @@ export class SchedulerModule {
   }
 }
 
-export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, CancelSchedule, ExpiryRequested], module: (infra) => SchedulerModule.register(infra) };
+export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, UpdateScheduleContent, CancelSchedule, ExpiryRequested], module: (infra) => SchedulerModule.register(infra) };
