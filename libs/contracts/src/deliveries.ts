@@ -74,5 +74,7 @@ export const DeliveryViewSchema = z.object({
   lastRemindedAt: IsoDate.nullable(),
   /** The recipient's client of the last receipt it sent: kind, machine name, addresses and the gateway it came through. */
   client: z.string().nullable(),
+  /** Held back by the recipient's do-not-disturb until then (pushed when it ends); a past time: it was held until then. */
+  heldUntil: IsoDate.nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

@@ -6,3 +6,4 @@ export * from './audit';
 export * from './messages';
 export * from './socket-events';
 export * from './schedules';
+export * from './do-not-disturb';

@@ -5,6 +5,7 @@ import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
 import { AuditEntrySchema } from './audit';
 import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
+import { DoNotDisturbSchema, DoNotDisturbViewSchema } from './do-not-disturb';
 import { RecallReasonSchema } from './socket-events';
 
 const DispatchSchema = z.object({
@@ -75,7 +76,6 @@ export const PendingAlerts = defineRpc(
   z.object({ alerts: z.array(ClientAlertSchema) }),
 );
 
-/** Composer → delivery: per-recipient states of an alert. */
 /** Gateway → delivery: a recipient snoozes an info/warning alert (refused for critical and emergency: 422). */
 export const SnoozeDelivery = defineRpc(
   'delivery.snooze.v1',
@@ -84,12 +84,19 @@ export const SnoozeDelivery = defineRpc(
   z.object({ snoozedUntil: IsoDate }),
 );
 
+/** Composer → delivery: per-recipient states of an alert. */
 export const ListDeliveries = defineRpc(
   'delivery.list.v1',
   'delivery',
   z.object({ alertId: z.string().min(1) }),
   z.object({ deliveries: z.array(DeliveryViewSchema) }),
 );
+
+/** Composer → delivery: a recipient's do-not-disturb settings and whether they apply now. */
+export const GetDoNotDisturb = defineRpc('delivery.dnd-get.v1', 'delivery', z.object({ userId: z.string().min(1) }), DoNotDisturbViewSchema);
+
+/** Composer → delivery: a recipient replaces their do-not-disturb settings (held alerts follow the new end). */
+export const SetDoNotDisturb = defineRpc('delivery.dnd-set.v1', 'delivery', z.object({ userId: z.string().min(1), settings: DoNotDisturbSchema }), DoNotDisturbViewSchema);
 
 /** Composer → scheduler: send an alert later, on a recurrence, with a validity window and/or reminders. */
 export const CreateSchedule = defineRpc(
@@ -154,6 +161,8 @@ export const ALL_CONTRACTS = [
   DeliveryReceipts,
   PendingAlerts,
   ListDeliveries,
+  GetDoNotDisturb,
+  SetDoNotDisturb,
   AuditRecorded,
   CreateSchedule,
   UpdateScheduleContent,

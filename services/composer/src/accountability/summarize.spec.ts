@@ -20,6 +20,7 @@ const delivery = (userId: string, o: Partial<DeliveryView> = {}): DeliveryView =
   reminders: 0,
   lastRemindedAt: null,
   client: null,
+  heldUntil: null,
   ...o,
 });
 const options = [

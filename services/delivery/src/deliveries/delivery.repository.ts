@@ -32,6 +32,8 @@ export interface DeliveryDoc {
   client?: string | null;
   /** A snoozed delivery stays out of the pending set until then. */
   snoozedUntil?: string | null;
+  /** Held back by the recipient's do-not-disturb until then (see do-not-disturb/). */
+  heldUntil?: string | null;
 }
 
 /** An alert that was recalled: later dispatches of it (a firing already in flight) target nobody. */
@@ -111,6 +113,22 @@ export class DeliveryRepository {
   /** Keeps an open delivery out of the pending set until `until`; false when it was acknowledged meanwhile. */
   async snooze(occurrenceId: string, userId: string, until: string): Promise<boolean> {
     return (await this.deliveries.updateWhere([{ filter: { _id: deliveryId(occurrenceId, userId), rank: { $lt: ACKNOWLEDGED } }, set: { snoozedUntil: until } }])) === 1;
+  }
+
+  /** Marks deliveries not yet acknowledged as held back until `until` (do-not-disturb). */
+  markHeld(occurrenceId: string, userIds: string[], until: string): Promise<number> {
+    return this.deliveries.updateWhere(userIds.map((u) => ({ filter: { _id: deliveryId(occurrenceId, u), rank: { $lt: ACKNOWLEDGED } }, set: { heldUntil: until } })));
+  }
+
+  /** Moves a recipient's deliveries held past `now` to a new end (their do-not-disturb changed). */
+  moveHeld(userId: string, now: string, until: string): Promise<number> {
+    return this.deliveries.updateWhere([{ filter: { userId, heldUntil: { $gt: now } }, set: { heldUntil: until } }]);
+  }
+
+  /** Of these recipients of an occurrence, those it may still be shown to: not acknowledged, not ended, not snoozed. */
+  async showable(occurrenceId: string, userIds: string[], now: string): Promise<string[]> {
+    const docs = await this.deliveries.find({ _id: { $in: userIds.map((u) => deliveryId(occurrenceId, u)) }, rank: { $lt: ACKNOWLEDGED } });
+    return docs.filter((d) => d.validUntil > now && !(d.snoozedUntil && d.snoozedUntil > now)).map((d) => d.userId);
   }
 
   getOccurrence(id: string): Promise<OccurrenceDoc | null> {
@@ -195,6 +213,7 @@ export class DeliveryRepository {
       reminders: d.reminders ?? 0,
       lastRemindedAt: d.lastRemindedAt ?? null,
       client: d.client ?? null,
+      heldUntil: d.heldUntil ?? null,
     }));
   }
 
