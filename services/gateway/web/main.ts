@@ -3,7 +3,8 @@ import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
 import { LANGUAGES, pickLanguage } from './i18n';
 import { focusLinkedAlert, renderInbox } from './inbox';
-import { forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { apiFetch, forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { DoNotDisturbControl } from './do-not-disturb';
 import { AlertViews } from './views';
 
 /** The recipient web client: sign-in, then alerts from the SDK shown in their presentation, inbox, receipts. */
@@ -57,6 +58,8 @@ function start(session: Session): void {
     hello: { kind: 'web', version: '1' },
   });
   client = c;
+  const api = (path: string, init: RequestInit) => apiFetch(path, init, () => session, (next) => (session = next));
+  void new DoNotDisturbControl(s, navigator.language || lang, api).load();
   const refreshInbox = () => {
     renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
     focusLinkedAlert(location.hash);

@@ -69,3 +69,17 @@ export function userStorage(username: string): { getItem(k: string): string | nu
     },
   };
 }
+
+/**
+ * A call to Herald's API as the signed-in user: a refused (expired) access token is traded for a new one once.
+ * `session` is read and replaced through the accessors, so the socket and the API share the refreshed token.
+ */
+export async function apiFetch(path: string, init: RequestInit, get: () => Session, set: (s: Session) => void): Promise<Response> {
+  const call = (token: string) => fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+  const res = await call(get().token);
+  if (res.status !== 401) return res;
+  const next = await refreshSession(get());
+  if (!next) return res;
+  set(next);
+  return call(next.token);
+}
