@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { ClientAlert, DeliveryView } from '@herald/contracts';
 import { eventually, login, Recipient } from '@herald/testing';
-import { ClockedHerald } from '../../scheduler/test/clocked-herald';
+import { ClockedHerald, STORE_VARIANTS } from '../../scheduler/test/clocked-herald';
 import { HoldReleaser } from '../src/do-not-disturb/hold-releaser';
 
 const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Do-not-disturb: info/warning wait for the end of a recipient's quiet period; critical and emergency never do. */
-describe('do-not-disturb (all services in-process, ManualClock, real sockets)', () => {
+for (const store of STORE_VARIANTS) describe(`do-not-disturb (all services in-process, ManualClock, real sockets, ${store.name})`, () => {
   let h: ClockedHerald;
   let alice = '';
   before(async () => {
     // The releaser's own timer is off: the test runs it (and moves the clock) itself.
-    h = await ClockedHerald.start({ DND_RELEASE_TICK_MS: '3600000' });
+    h = await ClockedHerald.start({ DND_RELEASE_TICK_MS: '3600000', ...store.env() });
     alice = await login(() => h.url, 'alice');
   });
   after(async () => h?.close());

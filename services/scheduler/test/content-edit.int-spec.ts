@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { ClientAlert } from '@herald/contracts';
 import { eventually, login } from '@herald/testing';
-import { ClockedHerald } from './clocked-herald';
+import { ClockedHerald, STORE_VARIANTS } from './clocked-herald';
 
 const DAY = 24 * 60;
 
 /** Editing the content of a scheduled alert: the next occurrence says the new thing, a fired one keeps what it said. */
-describe('edit a scheduled alert (in-process, ManualClock)', () => {
+for (const store of STORE_VARIANTS) describe(`edit a scheduled alert (in-process, ManualClock, ${store.name})`, () => {
   let h: ClockedHerald;
   before(async () => {
-    h = await ClockedHerald.start();
+    h = await ClockedHerald.start(store.env());
   });
   after(async () => h?.close());
 

@@ -2,15 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '@herald/testing';
 import { ScheduleRepository } from '../src/schedules/schedule.repository';
-import { ClockedHerald } from './clocked-herald';
+import { ClockedHerald, STORE_VARIANTS } from './clocked-herald';
 
 const DAY = 24 * 60;
 
 /** The scheduler's retention job (no TTL indexes on FerretDB v1): runs on its own schedule, on the ManualClock. */
-describe('scheduler retention purge (in-process, ManualClock)', () => {
+for (const store of STORE_VARIANTS) describe(`scheduler retention purge (in-process, ManualClock, ${store.name})`, () => {
   let h: ClockedHerald;
   before(async () => {
-    h = await ClockedHerald.start({ SCHEDULER_RETENTION_DAYS: '30', SCHEDULER_PURGE_INTERVAL_HOURS: '24' });
+    h = await ClockedHerald.start({ SCHEDULER_RETENTION_DAYS: '30', SCHEDULER_PURGE_INTERVAL_HOURS: '24', ...store.env() });
   });
   after(async () => h?.close());
 
