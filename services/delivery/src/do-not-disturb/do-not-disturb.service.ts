@@ -68,9 +68,14 @@ export class DoNotDisturbService {
   async quietUntil(userIds: Set<string>): Promise<Map<string, Date>> {
     const now = this.infra.clock.now();
     const ends = new Map<string, Date>();
+    // Many recipients share the same quiet hours (a team's, a site's): each distinct setting is evaluated once.
+    const bySetting = new Map<string, Date | null>();
     for await (const batch of this.repo.all()) {
       for (const d of batch) {
-        const end = userIds.has(d._id) ? quietPeriodEnd(settingsOf(d), now) : null;
+        if (!userIds.has(d._id)) continue;
+        const key = JSON.stringify(settingsOf(d));
+        if (!bySetting.has(key)) bySetting.set(key, quietPeriodEnd(settingsOf(d), now));
+        const end = bySetting.get(key);
         if (end) ends.set(d._id, end);
       }
     }
