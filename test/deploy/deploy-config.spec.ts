@@ -16,6 +16,7 @@ const ROUTES: Readonly<Record<string, string>> = {
   '/api/alerts': 'composer',
   '/api/templates': 'composer',
   '/api/emergency': 'composer',
+  '/api/me': 'composer',
   '/api/directory': 'directory',
   '/api/audiences': 'directory',
   '/api/schedules': 'scheduler',

@@ -52,6 +52,35 @@ for (const [mode, start] of MODES) {
       assert.equal(again.alerts.length, 0, 'an expired alert is not pending on reconnect');
     });
 
+    test('do-not-disturb holds an info alert until it is turned off, a critical one comes through; an edit before the firing is what is sent', async () => {
+      const erin = await connect('erin');
+      const token = await login(s.h.route, 'erin');
+      const me = () => api('/api/me').put('/api/me/do-not-disturb').set('authorization', `Bearer ${token}`);
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      assert.equal((await me().send({ until }).expect(200)).body.activeUntil, until);
+      const send = async (o: Record<string, unknown>, timing?: Record<string, unknown>) => {
+        const created = await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${s.admin}`).send(newAlert({ audience: { users: ['erin'], groups: [] }, ...o })).expect(201);
+        await api('/api/alerts').post(`/api/alerts/${created.body.id}/send`).set('authorization', `Bearer ${s.admin}`).send(timing ?? {}).expect(202);
+        return created.body.id as string;
+      };
+      const info = await send({ title: 'Lunch menu', severity: 'info' });
+      const critical = await send({ title: 'Fire alarm', severity: 'critical' });
+      await eventually(() => erin.alerts.some((a) => a.alertId === critical), 10_000, 'the critical alert');
+      await eventually(async () => {
+        const res = await api('/api/alerts').get(`/api/alerts/${info}/deliveries`).set('authorization', `Bearer ${s.admin}`).expect(200);
+        return res.body.deliveries[0]?.heldUntil === until;
+      }, 10_000, 'the info alert held');
+      assert.ok(!erin.alerts.some((a) => a.alertId === info), 'held back');
+      await me().send({}).expect(200);
+      await eventually(() => erin.alerts.some((a) => a.alertId === info), 10_000, 'the info alert once do-not-disturb is off');
+
+      const at = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000).toISOString();
+      const later = await send({ title: 'Draft wording' }, { at });
+      await api('/api/alerts').patch(`/api/alerts/${later}`).set('authorization', `Bearer ${s.admin}`).send({ title: 'Final wording' }).expect(200);
+      const shown = await eventually(() => erin.alerts.find((a) => a.alertId === later), 15_000, 'the scheduled alert');
+      assert.equal(shown.title, 'Final wording');
+    });
+
     test('recall takes a sent alert off connected screens at once', async () => {
       const bob = await connect('bob');
       const created = await api('/api/alerts').post('/api/alerts').set('authorization', `Bearer ${s.admin}`).send(newAlert()).expect(201);

@@ -247,6 +247,55 @@ describe('web client in Chromium', () => {
     assert.match(JSON.stringify(res.body), /presentation/);
   });
 
+  test('"Do not disturb": a pause holds an info card back while a critical one shows; turning it off brings it; quiet hours use the browser zone', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    await page.goto(h.gatewayUrl);
+    await page.fill('#username', 'dave');
+    await page.fill('#password', DEMO.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status[data-status=connected]');
+    const dave = await login(h.route, 'dave');
+    const settings = async () => (await request(h.gatewayUrl).get('/api/me/do-not-disturb').set('authorization', `Bearer ${dave}`).expect(200)).body;
+    await page.waitForSelector('#dnd-state:has-text("off")');
+
+    await page.click('#dnd summary');
+    await page.selectOption('#dnd-until', '60');
+    await page.click('#dnd-form button[type=submit]');
+    await page.waitForSelector('#dnd-message:has-text("Saved.")');
+    assert.match((await page.locator('#dnd-state').textContent()) ?? '', /^on until /);
+    const on = await settings();
+    assert.equal(on.active, true);
+    assert.ok(Math.abs(Date.parse(on.until) - Date.now() - 3_600_000) < 60_000, `about an hour: ${on.until}`);
+    await shot(page, 'dave-do-not-disturb.png');
+
+    const toDave = (o: Record<string, unknown>) => newAlert({ audience: { users: ['dave'], groups: [] }, ...o });
+    const info = await sendAlert(h.route, admin, toDave({ title: 'Cake in the kitchen', severity: 'info' }));
+    const critical = await sendAlert(h.route, admin, toDave({ title: 'Server room flooding', severity: 'critical' }));
+    await page.locator(`#stack [data-occurrence="${critical.occurrenceId}"]`).waitFor();
+    await eventually(async () => (await deliveriesOf(h.route, admin, info.id)).find((d) => d.userId === 'dave')?.heldUntil === on.until, 5_000, 'the info alert held until the end of the pause');
+    assert.equal(await page.locator(`#stack [data-occurrence="${info.occurrenceId}"]`).count(), 0, 'held back');
+
+    await page.selectOption('#dnd-until', '');
+    await page.click('#dnd-form button[type=submit]');
+    await page.locator(`#stack [data-occurrence="${info.occurrenceId}"]`).waitFor();
+    await page.waitForSelector('#dnd-state:has-text("off")');
+
+    await page.check('#dnd-quiet');
+    await page.fill('#dnd-from', '19:30');
+    await page.fill('#dnd-to', '07:15');
+    await page.uncheck('#dnd-days input[value=fri]');
+    await page.click('#dnd-form button[type=submit]');
+    await page.waitForSelector('#dnd-message:has-text("Saved.")');
+    assert.deepEqual((await settings()).quietHours, { days: ['mon', 'tue', 'wed', 'thu'], from: '19:30', to: '07:15', timezone: 'Europe/Paris' });
+    await page.reload();
+    await page.waitForSelector('#status[data-status=connected]');
+    await eventually(() => page.locator('#dnd-quiet').isChecked(), 5_000, 'the saved settings read back into the form');
+    assert.equal(await page.inputValue('#dnd-from'), '19:30');
+    await request(h.gatewayUrl).put('/api/me/do-not-disturb').set('authorization', `Bearer ${dave}`).send({}).expect(200);
+    await context.close();
+  });
+
   test('the page is served with a strict CSP (no inline script) and the PWA files are there', async () => {
     const page = await request(h.gatewayUrl).get('/').expect(200);
     const csp = page.headers['content-security-policy'];

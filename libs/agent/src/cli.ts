@@ -1,12 +1,29 @@
 #!/usr/bin/env node
-import { HeraldAgent } from './agent';
+import { HeraldAgent, SignInRefused } from './agent';
 import { AGENT_HELP, AgentConfigError, loadAgentConfig } from './config';
 import { nodeNotifier, systemOpener } from './desktop';
+import { CommandRefused, doNotDisturbCommand } from './do-not-disturb-command';
+
+/** `herald-agent dnd ...`: one request, then exit (0 done, 1 refused, 2 usage, 3 unreachable). */
+async function dnd(argv: string[]): Promise<void> {
+  const firstFlag = argv.findIndex((a) => a.startsWith('--'));
+  const [args, flags] = firstFlag < 0 ? [argv, []] : [argv.slice(0, firstFlag), argv.slice(firstFlag)];
+  try {
+    process.stdout.write(`${await doNotDisturbCommand(loadAgentConfig(flags, process.env), args)}\n`);
+  } catch (err) {
+    process.stderr.write(`herald-agent: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof AgentConfigError ? 2 : err instanceof CommandRefused || err instanceof SignInRefused ? 1 : 3;
+  }
+}
 
 /** `herald-agent`: runs in the user's session until stopped (Ctrl+C, logout, SIGTERM). */
 function main(): void {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(AGENT_HELP);
+    return;
+  }
+  if (process.argv[2] === 'dnd') {
+    void dnd(process.argv.slice(3));
     return;
   }
   let config;

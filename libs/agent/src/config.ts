@@ -66,6 +66,9 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
 export const AGENT_HELP = `herald-agent: shows Herald alerts as desktop notifications.
 
 Usage: herald-agent [--url URL] [--username NAME] [--state FILE] [--no-fullscreen]
+       herald-agent dnd [status | off | DURATION] [--url URL] [--username NAME]
+         do not disturb: pause info and warning alerts for DURATION (30, 45m, 2h), end the pause, or show it;
+         critical and emergency alerts always come through. Exit 0 done, 1 refused, 2 usage, 3 unreachable.
 
 Environment:
   HERALD_URL                    Herald's address (the gateway, or the ingress in front of every service)

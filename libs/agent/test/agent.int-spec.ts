@@ -91,4 +91,35 @@ describe('herald-agent against a running Herald', () => {
     assert.equal(noCredentials.code, 2);
     assert.match(noCredentials.stderr, /HERALD_TOKEN/);
   });
+
+  test('"herald-agent dnd": pauses info/warning for a while, shows it, ends it; bad durations and credentials exit with their codes', async () => {
+    const cli = join(repoRoot(), 'dist', 'libs', 'agent', 'src', 'cli.js');
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        execFile(process.execPath, [cli, 'dnd', ...args], { env: { PATH: process.env.PATH, HERALD_URL: h.gatewayUrl, HERALD_USERNAME: 'erin', HERALD_PASSWORD: DEMO.password, ...env }, timeout: 15_000 }, (e, out, err) =>
+          resolve({ code: e ? ((e as { code?: number }).code ?? null) : 0, out, err }),
+        );
+      });
+    const erin = await login(h.route, 'erin');
+    const settings = async () => (await request(h.gatewayUrl).get('/api/me/do-not-disturb').set('authorization', `Bearer ${erin}`).expect(200)).body;
+
+    const before = Date.now();
+    const on = await run(['2h']);
+    assert.equal(on.code, 0, on.err);
+    const s = await settings();
+    assert.equal(s.active, true);
+    assert.ok(Math.abs(Date.parse(s.until) - before - 2 * 3_600_000) < 30_000, s.until);
+    assert.equal(on.out.trim(), `do not disturb: on until ${s.until}`);
+    assert.equal((await run(['status'])).out.trim(), `do not disturb: on until ${s.until}`);
+
+    const off = await run(['off']);
+    assert.deepEqual([off.code, off.out.trim()], [0, 'do not disturb: off']);
+    assert.equal((await settings()).until, null);
+
+    const bad = await run(['soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /"soon" is not a duration/);
+    assert.equal((await run(['30m'], { HERALD_PASSWORD: 'wrong' })).code, 1, 'refused sign-in');
+    assert.equal((await run(['30m'], { HERALD_URL: 'http://127.0.0.1:9' })).code, 3, 'Herald unreachable');
+  });
 });

@@ -121,10 +121,15 @@ export const envSchema = z.object({
   FANOUT_CHUNK_SIZE: int(1, 100_000).default(1_000),
   ALERT_DEFAULT_VALIDITY_HOURS: int(1, 24 * 365).default(24),
   SUMMARY_REFRESH_MS: int(100, 60_000).default(500),
+  /** How often delivery pushes the alerts held by recipients' do-not-disturb once it has ended. */
+  DND_RELEASE_TICK_MS: int(100, 3_600_000).default(15_000),
   SCHEDULER_TICK_MS: int(50, 3_600_000).default(1_000),
   SCHEDULER_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SCHEDULER_MISSED_AFTER_MS: int(0, 86_400_000).default(60_000),
   SCHEDULER_MISSED_FIRINGS: z.enum(['fire-if-valid', 'skip']).default('fire-if-valid'),
+  /** Finished scheduler jobs, their claims and ended schedules older than this are deleted by the purge job. */
+  SCHEDULER_RETENTION_DAYS: int(1, 3_650).default(30),
+  SCHEDULER_PURGE_INTERVAL_HOURS: int(1, 24 * 7).default(24),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -77,5 +77,7 @@ export const DeliveryViewSchema = z.object({
   client: z.string().nullable(),
   /** Set once the recipient was escalated (e-mailed) for not settling the alert in time. */
   escalation: EscalationRecordSchema.nullable(),
+  /** Held back by the recipient's do-not-disturb until then (pushed when it ends); a past time: it was held until then. */
+  heldUntil: IsoDate.nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

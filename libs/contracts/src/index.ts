@@ -7,3 +7,4 @@ export * from './messages';
 export * from './socket-events';
 export * from './schedules';
 export * from './escalation';
+export * from './do-not-disturb';

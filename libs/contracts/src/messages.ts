@@ -5,6 +5,7 @@ import { DeliveryViewSchema, ReceiptSchema } from './deliveries';
 import { AuditEntrySchema } from './audit';
 import { ScheduleSpecSchema, ScheduleViewSchema } from './schedules';
 import { RemoteErrorSchema } from './errors';
+import { DoNotDisturbSchema, DoNotDisturbViewSchema } from './do-not-disturb';
 import { RecallReasonSchema } from './socket-events';
 import { EscalationPolicySchema } from './escalation';
 
@@ -78,7 +79,6 @@ export const PendingAlerts = defineRpc(
   z.object({ alerts: z.array(ClientAlertSchema) }),
 );
 
-/** Composer → delivery: per-recipient states of an alert. */
 /** Gateway → delivery: a recipient snoozes an info/warning alert (refused for critical and emergency: 422). */
 export const SnoozeDelivery = defineRpc(
   'delivery.snooze.v1',
@@ -87,6 +87,7 @@ export const SnoozeDelivery = defineRpc(
   z.object({ snoozedUntil: IsoDate }),
 );
 
+/** Composer → delivery: per-recipient states of an alert. */
 export const ListDeliveries = defineRpc(
   'delivery.list.v1',
   'delivery',
@@ -94,11 +95,28 @@ export const ListDeliveries = defineRpc(
   z.object({ deliveries: z.array(DeliveryViewSchema) }),
 );
 
+/** Composer → delivery: a recipient's do-not-disturb settings and whether they apply now. */
+export const GetDoNotDisturb = defineRpc('delivery.dnd-get.v1', 'delivery', z.object({ userId: z.string().min(1) }), DoNotDisturbViewSchema);
+
+/** Composer → delivery: a recipient replaces their do-not-disturb settings (held alerts follow the new end). */
+export const SetDoNotDisturb = defineRpc('delivery.dnd-set.v1', 'delivery', z.object({ userId: z.string().min(1), settings: DoNotDisturbSchema }), DoNotDisturbViewSchema);
+
 /** Composer → scheduler: send an alert later, on a recurrence, with a validity window and/or reminders. */
 export const CreateSchedule = defineRpc(
   'schedule.create.v1',
   'scheduler',
   z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, spec: ScheduleSpecSchema, requestedBy: z.string(), escalation: EscalationPolicySchema.optional() }),
+  ScheduleViewSchema,
+);
+
+/**
+ * Composer → scheduler: occurrences not fired yet carry this content and audience (already validated, sanitised and
+ * authorised by the composer, whose alert record is the source of truth). 409 when the schedule has ended.
+ */
+export const UpdateScheduleContent = defineRpc(
+  'schedule.update-content.v1',
+  'scheduler',
+  z.object({ alertId: z.string().min(1), content: AlertContentSchema, audience: AudienceSchema, requestedBy: z.string() }),
   ScheduleViewSchema,
 );
 
@@ -159,8 +177,11 @@ export const ALL_CONTRACTS = [
   DeliveryReceipts,
   PendingAlerts,
   ListDeliveries,
+  GetDoNotDisturb,
+  SetDoNotDisturb,
   AuditRecorded,
   CreateSchedule,
+  UpdateScheduleContent,
   CancelSchedule,
   ExpiryRequested,
   RecallRequested,

@@ -27,6 +27,7 @@ export const ROUTE_OWNERS: [string, ServiceName][] = [
   ['/api/alerts', 'composer'],
   ['/api/templates', 'composer'],
   ['/api/emergency', 'composer'],
+  ['/api/me', 'composer'],
   ['/api/audit', 'audit'],
   ['/api/directory', 'directory'],
   ['/api/audiences', 'directory'],

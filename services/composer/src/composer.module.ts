@@ -6,6 +6,7 @@ import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
 import { AlertRepository } from './alerts/alert.repository';
 import { SendPolicy } from './alerts/send-policy';
+import { AlertEditor } from './alerts/alert-editor';
 import { LoginThrottle } from './auth/login-throttle';
 import { SessionRepository } from './auth/session.repository';
 import { TemplatesController } from './templates/templates.controller';
@@ -15,6 +16,8 @@ import { EmergencyController } from './emergency/emergency.controller';
 import { EmergencyService } from './emergency/emergency.service';
 import { AccountabilityController } from './accountability/accountability.controller';
 import { AccountabilityService } from './accountability/accountability.service';
+import { DoNotDisturbController } from './me/do-not-disturb.controller';
+import { DoNotDisturbService } from './me/do-not-disturb.service';
 
 /** Composer: the admin REST API — login and sessions, alert authoring, send-now, crisis templates and emergency firing; asks delivery for per-recipient state. */
 @Module({})
@@ -22,7 +25,7 @@ export class ComposerModule {
   static register(infra: Infra): DynamicModule {
     return {
       module: ComposerModule,
-      controllers: [AuthController, AlertsController, TemplatesController, EmergencyController, AccountabilityController],
+      controllers: [AuthController, AlertsController, TemplatesController, EmergencyController, AccountabilityController, DoNotDisturbController],
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: AlertRepository, useFactory: async () => AlertRepository.open(await infra.store('composer')) },
@@ -37,9 +40,11 @@ export class ComposerModule {
         AuthService,
         SendPolicy,
         AlertsService,
+        AlertEditor,
         TemplatesService,
         EmergencyService,
         AccountabilityService,
+        DoNotDisturbService,
       ],
     };
   }

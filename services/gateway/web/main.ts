@@ -3,7 +3,8 @@ import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
 import { LANGUAGES, pickLanguage } from './i18n';
 import { focusLinkedAlert, renderInbox } from './inbox';
-import { forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { apiFetch, forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { DoNotDisturbControl } from './do-not-disturb';
 import { AlertViews } from './views';
 
 /** The recipient web client: sign-in, then alerts from the SDK shown in their presentation, inbox, receipts. */
@@ -44,19 +45,26 @@ function start(session: Session): void {
   byId('home').hidden = false;
   byId('signout').hidden = false;
   byId('who').textContent = session.username;
+  // One refresh at a time for the socket and the API calls alike: a refresh token works once.
+  let refreshing: Promise<string | undefined> | undefined;
+  const refresh = () =>
+    (refreshing ??= refreshSession(session)
+      .then((next) => {
+        if (next) session = next;
+        return next?.token;
+      })
+      .finally(() => (refreshing = undefined)));
   const c = new HeraldClient({
     url: '',
     getToken: () => session.token,
     // A refused (expired) access token is traded for a new one; only a spent or revoked session signs the user out.
-    refreshToken: async () => {
-      const next = await refreshSession(session);
-      if (next) session = next;
-      return next?.token;
-    },
+    refreshToken: refresh,
     storage: userStorage(session.username),
     hello: { kind: 'web', version: '1' },
   });
   client = c;
+  const api = (path: string, init: RequestInit) => apiFetch(path, init, () => session.token, refresh);
+  void new DoNotDisturbControl(s, navigator.language || lang, api).load();
   const refreshInbox = () => {
     renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
     focusLinkedAlert(location.hash);

@@ -69,3 +69,18 @@ export function userStorage(username: string): { getItem(k: string): string | nu
     },
   };
 }
+
+/**
+ * A call to Herald's API as the signed-in user. A refused (expired) access token is traded for a new one through
+ * `refresh`, which must be the one refresher the page shares with its socket: refresh tokens are single-use, and two
+ * refreshes with the same one look like a replay, which revokes the session.
+ */
+export async function apiFetch(path: string, init: RequestInit, token: () => string, refresh: () => Promise<string | undefined>): Promise<Response> {
+  const call = (t: string) => fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${t}` } });
+  const used = token();
+  const res = await call(used);
+  if (res.status !== 401) return res;
+  // Someone else (the socket) may have refreshed meanwhile: use their token rather than refreshing again.
+  const next = token() !== used ? token() : await refresh();
+  return next ? call(next) : res;
+}

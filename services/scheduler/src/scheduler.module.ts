@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { CancelSchedule, CreateSchedule, ExpiryRequested } from '@herald/contracts';
+import { CancelSchedule, CreateSchedule, ExpiryRequested, UpdateScheduleContent } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA, ServiceDefinition } from '@herald/runtime';
 import { ScheduleRepository } from './schedules/schedule.repository';
 import { SchedulePlanner } from './schedules/planner';
@@ -8,6 +8,7 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesHandler } from './schedules/schedules.handler';
 import { SchedulesService } from './schedules/schedules.service';
 import { JobRunner } from './runner/job-runner';
+import { SchedulerPurge } from './retention/purge';
 
 /**
  * Scheduler: alerts sent later, on a recurrence (RRULE in a time zone), with validity windows and reminders.
@@ -26,10 +27,11 @@ export class SchedulerModule {
         AuditTrail,
         SchedulePlanner,
         SchedulesService,
+        SchedulerPurge,
         JobRunner,
       ],
     };
   }
 }
 
-export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, CancelSchedule, ExpiryRequested], module: (infra) => SchedulerModule.register(infra) };
+export const schedulerService: ServiceDefinition = { name: 'scheduler', contracts: [CreateSchedule, UpdateScheduleContent, CancelSchedule, ExpiryRequested], module: (infra) => SchedulerModule.register(infra) };

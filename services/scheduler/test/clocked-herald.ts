@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,15 @@ import { bootHerald, createInfra, ManualClock, RunningHerald } from '@herald/run
 import { DEMO_LDIF, login, Recipient } from '@herald/testing';
 import { ALL_SERVICES } from '../../single-node/src/services';
 import { JobRunner } from '../src/runner/job-runner';
+
+/**
+ * The stores a clocked test runs against: the embedded SQLite store, and MongoDB's wire protocol (FerretDB v1 in
+ * CI, MONGODB_URL) in throw-away databases — queries that only one of them answers right show up here.
+ */
+export const STORE_VARIANTS: { name: string; env: () => Record<string, string> }[] = [
+  { name: 'SQLite', env: () => ({}) },
+  { name: 'MongoDB wire (FerretDB)', env: () => ({ HERALD_STORE: 'mongodb', MONGODB_URL: process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27017', MONGODB_DB_PREFIX: `t${randomBytes(4).toString('hex')}_`, AUDIT_SIGNING_KEY: randomBytes(32).toString('hex') }) },
+];
 
 /**
  * Every service in this process (in-process bus, SQLite, demo LDIF directory) on a ManualClock, with the

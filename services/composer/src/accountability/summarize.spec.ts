@@ -21,6 +21,7 @@ const delivery = (userId: string, o: Partial<DeliveryView> = {}): DeliveryView =
   lastRemindedAt: null,
   client: null,
   escalation: null,
+  heldUntil: null,
   ...o,
 });
 const options = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertContentSchema, AudienceSchema, EscalationPolicySchema, FULLSCREEN_SEVERITIES, IsoDate, ScheduleSpecSchema } from '@herald/contracts';
+import { AlertContentSchema, AudienceSchema, EscalationPolicySchema, FULLSCREEN_SEVERITIES, IsoDate, PresentationSchema, ResponseOptionsSchema, ScheduleSpecSchema } from '@herald/contracts';
 
 export const CreateAlertRequest = AlertContentSchema.extend({
   audience: AudienceSchema,
@@ -13,6 +13,25 @@ export const CreateAlertRequest = AlertContentSchema.extend({
     message: `fullscreen is only for ${FULLSCREEN_SEVERITIES.join(', ')} alerts`,
   });
 export type CreateAlertRequest = z.infer<typeof CreateAlertRequest>;
+
+/**
+ * Body of `PATCH /api/alerts/:id`: any of the content fields and the audience, for a draft or for the occurrences
+ * of a scheduled alert that have not fired yet. The merged alert is validated again as at creation.
+ */
+export const EditAlertRequest = z
+  .object({
+    title: AlertContentSchema.shape.title,
+    body: AlertContentSchema.shape.body,
+    severity: AlertContentSchema.shape.severity,
+    // Without the creation default: a field left out keeps its value.
+    presentation: PresentationSchema,
+    responses: ResponseOptionsSchema,
+    audience: AudienceSchema,
+  })
+  .partial()
+  .strict()
+  .refine((a) => Object.keys(a).length > 0, { message: 'nothing to change: give title, body, severity, presentation, responses or audience' });
+export type EditAlertRequest = z.infer<typeof EditAlertRequest>;
 
 export const AlertIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed alert id');
 

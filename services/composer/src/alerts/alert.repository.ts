@@ -15,6 +15,9 @@ export interface AlertDoc extends AlertContent {
   /** Set when the alert was handed to the scheduler (the schedule id is the alert id). */
   scheduledAt?: string | null;
   recalledAt?: string | null;
+  /** Last content edit (PATCH /api/alerts/:id). */
+  editedAt?: string | null;
+  editedBy?: string | null;
   /** Set when the recall was an "all clear" (the emergency is over). */
   allClearAt?: string | null;
 }
@@ -42,6 +45,11 @@ export class AlertRepository {
 
   async markScheduled(id: string, at: string): Promise<boolean> {
     return (await this.alerts.updateWhere([{ filter: { _id: id, status: 'draft' }, set: { status: 'scheduled', scheduledAt: at } }])) === 1;
+  }
+
+  /** Replaces the content of a draft or scheduled alert; false when it was sent or recalled meanwhile. */
+  async updateContent(id: string, set: Pick<AlertDoc, 'title' | 'body' | 'severity' | 'presentation' | 'responses' | 'audience'> & { editedAt: string; editedBy: string }): Promise<boolean> {
+    return (await this.alerts.updateWhere([{ filter: { _id: id, status: { $in: ['draft', 'scheduled'] } }, set }])) === 1;
   }
 
   /** Recall is final: whatever the alert's status was (sent or scheduled), it becomes recalled. */

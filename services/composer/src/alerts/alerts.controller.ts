@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CurrentPrincipal, Principal } from '@herald/auth';
 import { ZodPipe } from '@herald/runtime';
-import { AlertIdParam, CreateAlertRequest, SendOptions } from './alert.dto';
+import { AlertIdParam, CreateAlertRequest, EditAlertRequest, SendOptions } from './alert.dto';
+import { AlertEditor } from './alert-editor';
 import { AlertsService } from './alerts.service';
 
 @Controller('api/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(private readonly alerts: AlertsService, private readonly editor: AlertEditor) {}
 
   @Post()
   create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateAlertRequest)) body: CreateAlertRequest) {
@@ -16,6 +17,12 @@ export class AlertsController {
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
     return this.alerts.get(p, id);
+  }
+
+  /** Content of a draft, or of the occurrences of a scheduled alert that have not fired yet. */
+  @Patch(':id')
+  edit(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string, @Body(new ZodPipe(EditAlertRequest)) patch: EditAlertRequest) {
+    return this.editor.edit(p, id, patch);
   }
 
   @Post(':id/send')

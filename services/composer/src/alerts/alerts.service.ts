@@ -12,7 +12,8 @@ import { checkEscalation, checkEscalationWindow } from './escalation-check';
 import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
-const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
+/** An alert as the API returns it. */
+export const view = ({ _id, ...rest }: AlertDoc): AlertView => ({ id: _id, ...rest });
 /** What every occurrence of the alert shows, sent now or scheduled. */
 const contentOf = (a: AlertDoc): AlertContent => ({ title: a.title, body: a.body, severity: a.severity, presentation: a.presentation ?? 'popup', ...(a.responses ? { responses: a.responses } : {}) });
 

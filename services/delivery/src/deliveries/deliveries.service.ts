@@ -3,6 +3,7 @@ import { alertIdOf, ANSWER_REQUIRED_SEVERITIES, ClientAlert, ConflictError, Deli
 import { JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository } from './delivery.repository';
+import { DoNotDisturbService } from '../do-not-disturb/do-not-disturb.service';
 
 /** Severities a recipient may snooze; critical and emergency always stay on screen until dealt with. */
 const SNOOZABLE: readonly Severity[] = ['info', 'warning'];
@@ -12,7 +13,7 @@ const SNOOZABLE: readonly Severity[] = ['info', 'warning'];
 export class DeliveriesService {
   private readonly log: JsonLogger;
 
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {
     this.log = infra.logger('delivery');
   }
 
@@ -61,8 +62,9 @@ export class DeliveriesService {
     });
   }
 
-  pendingFor(userId: string): Promise<ClientAlert[]> {
-    return this.repo.pendingFor(userId, this.infra.clock.now().toISOString());
+  /** What a connecting recipient gets: every open alert, minus info/warning held while they are in quiet hours. */
+  async pendingFor(userId: string): Promise<ClientAlert[]> {
+    return this.dnd.filterPending(userId, await this.repo.pendingFor(userId, this.infra.clock.now().toISOString()));
   }
 
   list(alertId: string): Promise<DeliveryView[]> {

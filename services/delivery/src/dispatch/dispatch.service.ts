@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { DispatchRequested, fanoutContractFor, ResolveAudience } from '@herald/contracts';
+import { DispatchRequested, ResolveAudience } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, OccurrenceDoc } from '../deliveries/delivery.repository';
+import { DoNotDisturbService } from '../do-not-disturb/do-not-disturb.service';
+import { fanOut } from './fan-out';
 
 type Dispatch = z.infer<typeof DispatchRequested.schema>;
 
@@ -12,7 +14,7 @@ type Dispatch = z.infer<typeof DispatchRequested.schema>;
  */
 @Injectable()
 export class DispatchService {
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {}
 
   async dispatch(d: Dispatch, correlationId?: string): Promise<void> {
     // A firing already on the bus when the alert was recalled must not put it back on screens.
@@ -27,14 +29,12 @@ export class DispatchService {
       await this.repo.terminate({ occurrenceId: d.occurrenceId }, 'recalled', now);
       return;
     }
+    // Info/warning for recipients in their quiet hours waits for the end of them (do-not-disturb).
+    const held = await this.dnd.holdBack(occurrence, userIds, correlationId);
     const alert = { occurrenceId: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil };
-    const size = this.infra.env.FANOUT_CHUNK_SIZE;
-    const fanout = fanoutContractFor(d.content.severity);
-    for (let i = 0; i < userIds.length; i += size) {
-      await this.infra.bus.publish(fanout, { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
-    }
+    await fanOut(this.infra, alert, held.size ? userIds.filter((u) => !held.has(u)) : userIds, correlationId);
     await this.audit.record(
-      [{ id: `${d.occurrenceId}:dispatched`, actor: d.requestedBy, action: 'occurrence.dispatched', subject: `occurrence:${d.occurrenceId}`, alertId: d.alertId, correlationId, details: { recipients: userIds.length, newlyTargeted: fresh } }],
+      [{ id: `${d.occurrenceId}:dispatched`, actor: d.requestedBy, action: 'occurrence.dispatched', subject: `occurrence:${d.occurrenceId}`, alertId: d.alertId, correlationId, details: { recipients: userIds.length, newlyTargeted: fresh, held: held.size } }],
       correlationId,
     );
   }

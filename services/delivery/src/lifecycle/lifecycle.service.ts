@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertRecalled, fanoutContractFor, RecallReason } from '@herald/contracts';
+import { AlertRecalled, RecallReason } from '@herald/contracts';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.repository';
+import { DoNotDisturbService, HOLDABLE } from '../do-not-disturb/do-not-disturb.service';
+import { fanOut } from '../dispatch/fan-out';
 
 /**
  * What happens to an occurrence after its fan-out: recall (admin takes it off every screen), expiry (its window
@@ -10,7 +12,7 @@ import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.reposi
  */
 @Injectable()
 export class LifecycleService {
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail) {}
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {}
 
   async recall(alertId: string, requestedBy: string, correlationId?: string, reason: RecallReason = 'recall'): Promise<void> {
     const at = this.now();
@@ -31,12 +33,14 @@ export class LifecycleService {
     const occurrence = await this.repo.getOccurrence(occurrenceId);
     const at = this.now();
     if (!occurrence || occurrence.validUntil <= at || (await this.repo.isRecalled(alertId))) return;
-    const userIds = await this.repo.dueForReminder(occurrenceId, n);
+    const due = await this.repo.dueForReminder(occurrenceId, n);
+    // A reminder is not pushed into a recipient's quiet hours (info/warning); it is not counted either, so the
+    // next reminder after them still reaches them.
+    const quiet = HOLDABLE.includes(occurrence.severity) && due.length ? await this.dnd.quietUntil(new Set(due)) : new Map<string, Date>();
+    const userIds = due.filter((u) => !quiet.has(u));
     if (!userIds.length) return;
     await this.repo.markReminded(occurrenceId, userIds, n, at);
-    const alert = { ...toClientAlert(occurrence), reminder: n };
-    const size = this.infra.env.FANOUT_CHUNK_SIZE;
-    for (let i = 0; i < userIds.length; i += size) await this.infra.bus.publish(fanoutContractFor(alert.severity), { alert, recipients: userIds.slice(i, i + size) }, { correlationId });
+    await fanOut(this.infra, { ...toClientAlert(occurrence), reminder: n }, userIds, correlationId);
     await this.audit.record(
       userIds.map((u) => ({ id: `${occurrenceId}:${u}:reminded-${n}`, at, actor: 'system', action: 'delivery.reminded', subject: `delivery:${occurrenceId}:${u}`, alertId, correlationId, details: { reminder: n } })),
       correlationId,

@@ -7,6 +7,7 @@ import { counter, JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleRepository } from '../schedules/schedule.repository';
 import { SchedulePlanner } from '../schedules/planner';
+import { SchedulerPurge } from '../retention/purge';
 
 const TICK = 'herald-scheduler-tick';
 const runs = counter('herald_scheduler_jobs_total', 'Scheduler jobs run, by kind and outcome', ['kind', 'outcome']);
@@ -23,11 +24,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly log: JsonLogger;
 
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: ScheduleRepository, private readonly planner: SchedulePlanner, private readonly audit: AuditTrail, private readonly registry: SchedulerRegistry) {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: ScheduleRepository, private readonly planner: SchedulePlanner, private readonly audit: AuditTrail, private readonly registry: SchedulerRegistry, private readonly purge: SchedulerPurge) {
     this.log = infra.logger('scheduler');
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // The retention job plans its own successor; this files the first one (or finds it already filed).
+    await this.repo.addJobs([this.planner.purgeJob(this.purge.nextSlot(this.infra.clock.now()))]);
     // Registered with @nestjs/schedule so the interval is visible in its registry and cleared with the module.
     const timer = setInterval(() => void this.tick().catch((err: Error) => this.log.write('error', 'scheduler tick failed', { error: err.message })), this.infra.env.SCHEDULER_TICK_MS);
     this.registry.addInterval(TICK, timer);
@@ -38,7 +41,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.running?.catch(() => 0);
   }
 
-  /** Runs every job due now (including jobs that running them made due, e.g. catching up after downtime); returns how many this replica ran. */
+  /** Runs every job due now (including jobs that running them made due, e.g. catching up after downtime); returns how many firings, reminders and expiries this replica ran (the retention job is not counted). */
   tick(): Promise<number> {
     // One tick at a time per replica; a caller arriving mid-tick waits for that tick.
     this.running ??= this.drain().finally(() => (this.running = undefined));
@@ -57,20 +60,20 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         try {
           await this.run(job, now);
           ranThisPass++;
+          if (job.kind !== 'purge') ran++;
         } catch (err) {
           // The job keeps its lease and is claimed again when it ends; the others in this tick still run.
           runs.inc({ kind: job.kind, outcome: 'error' });
           this.log.write('error', 'scheduler job failed; retried after its lease', { job: job._id, error: (err as Error).message });
         }
       }
-      ran += ranThisPass;
       if (!ranThisPass) break;
     }
     return ran;
   }
 
   private async run(job: JobDoc, now: Date): Promise<void> {
-    const outcome = job.kind === 'fire' ? await this.fire(job, now) : await this.followUp(job);
+    const outcome = job.kind === 'fire' ? await this.fire(job, now) : job.kind === 'purge' ? await this.retention(now) : await this.followUp(job);
     await this.repo.finish(job._id, outcome, now.toISOString());
     runs.inc({ kind: job.kind, outcome });
   }
@@ -93,6 +96,14 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     await this.planner.planNext(s, new Date(job.dueAt));
     return missed ? 'missed' : 'fired';
+  }
+
+  /** Runs the retention purge and files the next one (the first slot after now, so a long downtime runs it once). */
+  private async retention(now: Date): Promise<'done'> {
+    const result = await this.purge.run(now);
+    this.log.write('info', 'scheduler retention purge', { ...result });
+    await this.repo.addJobs([this.planner.purgeJob(this.purge.nextSlot(now))]);
+    return 'done';
   }
 
   private async followUp(job: JobDoc): Promise<'done'> {

@@ -5,6 +5,9 @@ import { Infra, INFRA } from '@herald/runtime';
 import { JobDoc, ScheduleDoc, ScheduleRepository } from './schedule.repository';
 import { firingsAfter, occurrenceEnd } from './recurrence';
 
+/** The `scheduleId` the retention jobs are filed under (no alert id contains ':'). */
+export const PURGE_SCHEDULE_ID = 'scheduler:retention';
+
 /**
  * Turns a schedule into jobs, one firing ahead: the next firing job, and when it fires, the expiry and reminder
  * jobs of that occurrence. Job ids are deterministic (kind, occurrence, schedule version), so replicas that plan
@@ -53,6 +56,12 @@ export class SchedulePlanner {
     const dueAt = new Date(Date.parse(fired.dueAt) + policy.afterMinutes * 60_000).toISOString();
     if (dueAt >= fired.validUntil) return [];
     return [{ ...fired, _id: `escalate:${fired.occurrenceId}`, kind: 'escalate', dueAt, n: 0, escalation: policy, attempt: 0, leaseUntil: null, finishedAt: null, state: 'pending' }];
+  }
+
+  /** The retention job of a purge slot; the id is the slot, so replicas planning it write one document. */
+  purgeJob(dueAt: Date): JobDoc {
+    const at = dueAt.toISOString();
+    return { _id: `purge:${at}`, kind: 'purge', scheduleId: PURGE_SCHEDULE_ID, alertId: '', occurrenceId: '', dueAt: at, validUntil: at, version: 0, n: 0, state: 'pending', attempt: 0, leaseUntil: null, finishedAt: null };
   }
 
   private fireJob(s: ScheduleDoc, firing: Date): JobDoc {

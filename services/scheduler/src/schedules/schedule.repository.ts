@@ -22,7 +22,8 @@ export interface ScheduleDoc {
   updatedAt: string;
 }
 
-export type JobKind = 'fire' | 'remind' | 'expire' | 'escalate';
+/** `purge` is the scheduler's own retention job (services/scheduler/src/retention), not tied to a schedule. */
+export type JobKind = 'fire' | 'remind' | 'expire' | 'escalate' | 'purge';
 export type JobState = 'pending' | 'fired' | 'missed' | 'done' | 'cancelled';
 
 /** One unit of timed work with a deterministic id, so every replica planning it writes the same document. */
@@ -47,7 +48,7 @@ export interface JobDoc {
 }
 
 /** A claim on one attempt of a job. Its `_id` is unique, so exactly one replica's insert succeeds. */
-interface ClaimDoc {
+export interface ClaimDoc {
   _id: string;
   owner: string;
   at: string;
@@ -106,6 +107,42 @@ export class ScheduleRepository {
   /** Cancels the pending jobs of a schedule of the given kinds; returns how many. */
   cancelJobs(scheduleId: string, kinds: JobKind[], at: string): Promise<number> {
     return this.jobs.updateWhere(kinds.map((kind) => ({ filter: { scheduleId, state: 'pending', kind }, set: { state: 'cancelled' as const, finishedAt: at } })));
+  }
+
+  /** Finished jobs (any state but pending) that ended before `cutoff`, `batch` at a time. */
+  finishedBefore(cutoff: string, batch: number): AsyncIterable<JobDoc[]> {
+    return this.jobs.stream({ finishedAt: { $lt: cutoff } }, batch);
+  }
+
+  /** Claims taken before `cutoff`, `batch` at a time. */
+  claimsBefore(cutoff: string, batch: number): AsyncIterable<ClaimDoc[]> {
+    return this.claims.stream({ at: { $lt: cutoff } }, batch);
+  }
+
+  /** Of these job ids, the ones still pending (their claims must stay: they are the run-once guard). */
+  async pendingAmong(jobIds: string[]): Promise<Set<string>> {
+    if (!jobIds.length) return new Set();
+    return new Set((await this.jobs.find({ _id: { $in: jobIds }, state: 'pending' })).map((j) => j._id));
+  }
+
+  /** Deletes finished jobs by id (never a pending one). */
+  deleteFinishedJobs(ids: string[]): Promise<number> {
+    return ids.length ? this.jobs.deleteWhere({ _id: { $in: ids }, state: { $ne: 'pending' } }) : Promise.resolve(0);
+  }
+
+  deleteClaims(ids: string[]): Promise<number> {
+    return ids.length ? this.claims.deleteWhere({ _id: { $in: ids } }) : Promise.resolve(0);
+  }
+
+  /** Done or cancelled schedules last changed before `cutoff`. */
+  endedSchedulesBefore(cutoff: string, limit: number): Promise<ScheduleDoc[]> {
+    return this.schedules.find({ status: { $in: ['done', 'cancelled'] }, updatedAt: { $lt: cutoff } }, { limit });
+  }
+
+  /** Deletes an ended schedule, unless a job of it is still pending (a last expiry) or it changed meanwhile. */
+  async deleteEndedSchedule(s: ScheduleDoc): Promise<boolean> {
+    if ((await this.jobs.count({ scheduleId: s._id, state: 'pending' })) > 0) return false;
+    return (await this.schedules.deleteWhere({ _id: s._id, version: s.version, updatedAt: s.updatedAt })) === 1;
   }
 
   /** The latest `limit` jobs of a schedule, oldest first. */

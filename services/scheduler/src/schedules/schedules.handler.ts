@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { CancelSchedule, CreateSchedule, ExpiryRequested, ScheduleView } from '@herald/contracts';
+import { CancelSchedule, CreateSchedule, ExpiryRequested, ScheduleView, UpdateScheduleContent } from '@herald/contracts';
 import { SchedulesService } from './schedules.service';
 
 /** Requests from the composer over the bus. */
@@ -12,6 +12,11 @@ export class SchedulesHandler {
   @MessagePattern(CreateSchedule.key)
   create(@Payload() req: z.infer<typeof CreateSchedule.request>): Promise<ScheduleView> {
     return this.schedules.create(req);
+  }
+
+  @MessagePattern(UpdateScheduleContent.key)
+  updateContent(@Payload() req: z.infer<typeof UpdateScheduleContent.request>): Promise<ScheduleView> {
+    return this.schedules.updateContent(req);
   }
 
   @MessagePattern(CancelSchedule.key)

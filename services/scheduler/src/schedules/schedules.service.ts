@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ConflictError, CreateSchedule, ExpiryRequested, NotFoundError, occurrenceIdAt, ScheduleSpec, ScheduleView } from '@herald/contracts';
+import { ConflictError, CreateSchedule, ExpiryRequested, NotFoundError, occurrenceIdAt, ScheduleSpec, ScheduleView, UpdateScheduleContent } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { ScheduleDoc, ScheduleRepository } from './schedule.repository';
@@ -8,6 +8,7 @@ import { SchedulePlanner } from './planner';
 import { firingsAfter, occurrenceEnd, planFrom } from './recurrence';
 
 type CreateRequest = z.infer<typeof CreateSchedule.request>;
+type ContentUpdate = z.infer<typeof UpdateScheduleContent.request>;
 
 export interface UpcomingOccurrence {
   scheduleId: string;
@@ -87,6 +88,22 @@ export class SchedulesService {
     if (s.status === 'cancelled' || s.status === 'done') throw new ConflictError(`schedule ${id} is ${s.status}`);
     const plan = planFrom(spec, now);
     return this.transition(p, s, { spec, plan, status: s.status }, 'schedule.edited', s.status === 'active');
+  }
+
+  /**
+   * New content for the occurrences that have not fired yet (the composer validated, sanitised and authorised it).
+   * The timing and version stay, so planned firings keep their ids; a firing reads the content when it fires, and
+   * an occurrence already fired keeps, in delivery, the content it was sent with.
+   */
+  async updateContent(req: ContentUpdate): Promise<ScheduleView> {
+    const s = await this.find(req.alertId);
+    if (s.status === 'cancelled' || s.status === 'done') throw new ConflictError(`schedule ${s._id} is ${s.status}: nothing left to edit`);
+    if (!(await this.repo.updateSchedule(s._id, s.version, { content: req.content, audience: req.audience, updatedAt: this.infra.clock.now().toISOString() }))) {
+      // Nothing changed is fine (the same edit repeated); a concurrent timing edit or cancel is not.
+      const now = await this.find(req.alertId);
+      if (now.version !== s.version || now.status !== s.status) throw new ConflictError(`schedule ${s._id} changed meanwhile; retry`);
+    }
+    return view((await this.repo.getSchedule(s._id))!);
   }
 
   async pause(p: Principal, id: string): Promise<ScheduleView> {
