@@ -52,6 +52,8 @@ export const envSchema = z.object({
   LDAP_BASE_DN: z.string().default('dc=example,dc=com'),
   LDAP_USER_FILTER: z.string().default('(objectClass=inetOrgPerson)'),
   LDAP_GROUP_FILTER: z.string().default('(objectClass=groupOfNames)'),
+  /** Computer objects (AD `computer`; OpenLDAP `device`), for computer audiences. */
+  LDAP_COMPUTER_FILTER: z.string().regex(/^\(.*\)$/, 'must be an LDAP filter in parentheses').default('(|(objectClass=computer)(objectClass=device))'),
   LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
   LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
@@ -105,6 +107,12 @@ export const envSchema = z.object({
   SCHEDULER_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SCHEDULER_MISSED_AFTER_MS: int(0, 86_400_000).default(60_000),
   SCHEDULER_MISSED_FIRINGS: z.enum(['fire-if-valid', 'skip']).default('fire-if-valid'),
+  /** Computer and network-range audiences reach users whose client was seen there within this many minutes. */
+  PRESENCE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(60),
+  /** How often a gateway reports the sockets it still holds (keeps their presence fresh). */
+  PRESENCE_HEARTBEAT_SECONDS: int(5, 3_600).default(60),
+  /** Presence records not seen for this many days are purged. */
+  PRESENCE_RETENTION_DAYS: int(1, 3_650).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -131,6 +139,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.AUDIT_SIGNING_KEY && env.AUDIT_SIGNING_KEY.length < 32) problems.push('  AUDIT_SIGNING_KEY: must be at least 32 characters');
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (env.EMERGENCY_WEBHOOK_TOKEN && env.EMERGENCY_WEBHOOK_TOKEN.length < 24) problems.push('  EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters');
+  if (env.PRESENCE_HEARTBEAT_SECONDS >= env.PRESENCE_WINDOW_MINUTES * 60) problems.push('  PRESENCE_HEARTBEAT_SECONDS: must be shorter than PRESENCE_WINDOW_MINUTES, or connected clients drop out of the window');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

@@ -6,3 +6,6 @@ export * from './audit';
 export * from './messages';
 export * from './socket-events';
 export * from './schedules';
+export * from './cidr';
+export * from './presence';
+export * from './known-audience';

@@ -6,6 +6,8 @@ import { DispatchService } from './dispatch/dispatch.service';
 import { DeliveriesHandler } from './deliveries/deliveries.handler';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryRepository } from './deliveries/delivery.repository';
+import { LateJoinService } from './late-join/late-join.service';
+import { PresenceTargetRepository } from './late-join/presence-target.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { LifecycleService } from './lifecycle/lifecycle.service';
 
@@ -19,9 +21,11 @@ export class DeliveryModule {
       providers: [
         { provide: INFRA, useValue: infra },
         { provide: DeliveryRepository, useFactory: async () => DeliveryRepository.open(await infra.store('delivery')) },
+        { provide: PresenceTargetRepository, useFactory: async () => PresenceTargetRepository.open(await infra.store('delivery')) },
         AuditTrail,
         DispatchService,
         DeliveriesService,
+        LateJoinService,
         LifecycleService,
       ],
     };

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, ValidationError } from '@herald/contracts';
+import { AlertContent, assertKnownAudience, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 import { presentationFor } from './emergency-content';
-import { assertKnownAudience } from './known-audience';
+
 import { SendPolicy, SENDERS } from './send-policy';
 
 export type AlertView = Omit<AlertDoc, '_id'> & { id: string; schedule?: ScheduleView };
@@ -25,7 +25,7 @@ export class AlertsService {
     if (req.validUntil && Date.parse(req.validUntil) <= now.getTime()) throw new ValidationError('validUntil: must be in the future', 'validUntil');
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
     assertKnownAudience(resolved);
-    await this.policy.authorize(p, req.severity, resolved.userIds, 'creating an alert');
+    await this.policy.authorize(p, req.severity, resolved, 'creating an alert');
     const alert: AlertDoc = {
       _id: randomUUID(),
       title: req.title,
@@ -60,8 +60,7 @@ export class AlertsService {
     requireRole(p, SENDERS, 'sending an alert');
     const alert = await this.find(id);
     // Checked again at send time, on today's members: the sender may not be the creator, and groups change.
-    const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: alert.audience });
-    await this.policy.authorize(p, alert.severity, userIds, 'sending an alert');
+    await this.policy.authorize(p, alert.severity, await this.infra.bus.request(ResolveAudience, { audience: alert.audience }), 'sending an alert');
     if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already ${alert.status === 'scheduled' ? 'scheduled' : 'sent'}`);
     if (Object.keys(options).length) return this.schedule(p, alert, options);
     const now = this.infra.clock.now();
@@ -97,7 +96,7 @@ export class AlertsService {
     requireRole(p, SENDERS, 'recalling an alert');
     const alert = await this.find(id);
     // Whoever may send this alert to its audience may take it down again.
-    await this.policy.authorize(p, alert.severity, (await this.infra.bus.request(ResolveAudience, { audience: alert.audience })).userIds, 'recalling an alert');
+    await this.policy.authorize(p, alert.severity, await this.infra.bus.request(ResolveAudience, { audience: alert.audience }), 'recalling an alert');
     if (alert.status === 'draft') throw new ConflictError(`alert ${id} was never sent`);
     const correlationId = randomUUID();
     if (alert.status === 'scheduled') await this.infra.bus.request(CancelSchedule, { alertId: id, requestedBy: p.userId }, { correlationId });

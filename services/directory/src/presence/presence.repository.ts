@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { PresenceReport } from '@herald/contracts';
+import { Collection, ConditionalUpdate, Store } from '@herald/persistence';
+
+/**
+ * Where a user's client was last seen: one record per user and computer (the host name the client reported), or per
+ * user and address for clients that report none (browsers). Bounded: a reconnect updates the record in place, and
+ * records not seen for PRESENCE_RETENTION_DAYS are purged.
+ */
+export interface PresenceDoc {
+  _id: string;
+  userId: string;
+  /** The host name as the client reported it; null for a browser. */
+  computer: string | null;
+  /** Lower-cased host name and its first label (the NetBIOS-style name AD keeps in cn), for matching computer objects. */
+  host: string | null;
+  hostShort: string | null;
+  address: string;
+  sessionId: string;
+  connectedAt: string;
+  lastSeenAt: string;
+  disconnectedAt: string | null;
+}
+
+const idOf = (r: PresenceReport): string => {
+  const where = r.computer ? `host:${r.computer.toLowerCase()}` : `addr:${r.address}`;
+  return createHash('sha256').update(`${r.userId.toLowerCase()}\u0000${where}`).digest('hex').slice(0, 32);
+};
+
+const hostOf = (computer: string | undefined) => {
+  const host = computer?.trim().toLowerCase() || null;
+  return { host, hostShort: host ? host.split('.')[0] : null };
+};
+
+export class PresenceRepository {
+  private constructor(private readonly presence: Collection<PresenceDoc>) {}
+
+  static async open(store: Store): Promise<PresenceRepository> {
+    return new PresenceRepository(await store.collection<PresenceDoc>({ name: 'presence', indexes: [['hostShort', 'lastSeenAt'], ['userId', 'lastSeenAt'], ['lastSeenAt']] }));
+  }
+
+  /**
+   * Applies gateway reports, idempotently and in any order: each update is conditional on the record not having
+   * seen anything later, so a redelivered or late report never moves a record back in time.
+   */
+  async apply(reports: PresenceReport[]): Promise<void> {
+    const fresh = new Map<string, PresenceDoc>();
+    for (const r of reports) {
+      if (r.state === 'disconnected') continue;
+      const _id = idOf(r);
+      fresh.set(_id, { _id, userId: r.userId, computer: r.computer ?? null, ...hostOf(r.computer), address: r.address, sessionId: r.sessionId, connectedAt: r.at, lastSeenAt: r.at, disconnectedAt: null });
+    }
+    if (fresh.size) await this.presence.insertNew([...fresh.values()]);
+    const updates: ConditionalUpdate<PresenceDoc>[] = reports.map((r) => {
+      const _id = idOf(r);
+      if (r.state === 'disconnected') return { filter: { _id, sessionId: r.sessionId, lastSeenAt: { $lte: r.at } }, set: { lastSeenAt: r.at, disconnectedAt: r.at } };
+      const seen = { address: r.address, lastSeenAt: r.at, disconnectedAt: null };
+      return { filter: { _id, lastSeenAt: { $lte: r.at } }, set: r.state === 'connected' ? { ...seen, sessionId: r.sessionId, connectedAt: r.at } : seen };
+    });
+    await this.presence.updateWhere(updates);
+  }
+
+  /** Records on these short host names seen since `since` (the caller matches the exact computer). */
+  onHosts(hostShorts: string[], since: string): Promise<PresenceDoc[]> {
+    if (!hostShorts.length) return Promise.resolve([]);
+    return this.presence.find({ hostShort: { $in: hostShorts }, lastSeenAt: { $gte: since } });
+  }
+
+  /** One user's records seen since `since`. */
+  ofUser(userId: string, since: string): Promise<PresenceDoc[]> {
+    return this.presence.find({ userId, lastSeenAt: { $gte: since } });
+  }
+
+  /** Every record seen since `since`, a batch at a time. */
+  seenSince(since: string, batchSize = 5_000): AsyncIterable<PresenceDoc[]> {
+    return this.presence.stream({ lastSeenAt: { $gte: since } }, batchSize);
+  }
+
+  /** Deletes records not seen since `before`; returns how many. */
+  purge(before: string): Promise<number> {
+    return this.presence.deleteWhere({ lastSeenAt: { $lt: before } });
+  }
+}
