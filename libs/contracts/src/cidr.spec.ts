@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrContains, normaliseAddress, parseAddress, parseCidr } from './cidr';
+import { cidrContains, cidrMatcher, normaliseAddress, parseAddress, parseCidr } from './cidr';
 import { AudienceSchema } from './alerts';
 
 const inRange = (range: string, address: string) => cidrContains(parseCidr(range), address);
@@ -44,6 +44,15 @@ describe('CIDR network ranges', () => {
     assert.equal(inRange('::/0', '10.1.2.3'), false);
     assert.equal(inRange('0.0.0.0/0', '2001:db8::1'), false);
     assert.deepEqual(parseAddress('64:ff9b::192.0.2.1'), { family: 6, value: (0x64ff9bn << 96n) | 0xc0000201n }, 'an embedded IPv4 tail');
+  });
+
+  test('a matcher over many ranges of mixed families and prefix lengths agrees with one-by-one checks', () => {
+    const ranges = ['10.1.0.0/16', '10.2.3.0/24', '192.0.2.7/32', '2001:db8::/32', 'fe80::/10', '0.0.0.0/1'].map((r) => parseCidr(r));
+    const inside = cidrMatcher(ranges);
+    for (const a of ['10.1.9.9', '10.2.3.200', '10.2.4.1', '192.0.2.7', '192.0.2.8', '2001:db8::1', '2001:db9::1', 'fe80::9', '::ffff:10.1.0.1', '127.0.0.1', '200.1.1.1', 'junk']) {
+      assert.equal(inside(a), ranges.some((r) => cidrContains(r, a)), a);
+    }
+    assert.equal(cidrMatcher([])('10.1.1.1'), false);
   });
 
   test('bad input is refused with a reason, and an unparsable address matches nothing', () => {

@@ -74,8 +74,25 @@ function format(value: bigint, family: 4 | 6): string {
 
 /** True when `address` lies in `range`. An IPv4 client matches IPv4 ranges also when reported as `::ffff:a.b.c.d`. */
 export function cidrContains(range: Cidr, address: string): boolean {
-  const ip = parseAddress(address);
-  if (!ip || ip.family !== range.family) return false;
-  const width = WIDTH[range.family];
-  return ip.value >> BigInt(width - range.prefix) === range.network >> BigInt(width - range.prefix);
+  return cidrMatcher([range])(address);
+}
+
+/**
+ * A test for "is this address in any of these ranges", for matching many addresses: ranges are grouped by family
+ * and prefix length, so each address costs one parse and one set lookup per distinct prefix length.
+ */
+export function cidrMatcher(ranges: Cidr[]): (address: string) => boolean {
+  const byPrefix = new Map<string, { family: 4 | 6; shift: bigint; networks: Set<bigint> }>();
+  for (const r of ranges) {
+    const key = `${r.family}/${r.prefix}`;
+    const shift = BigInt(WIDTH[r.family] - r.prefix);
+    const group = byPrefix.get(key) ?? { family: r.family, shift, networks: new Set<bigint>() };
+    group.networks.add(r.network >> shift);
+    byPrefix.set(key, group);
+  }
+  const groups = [...byPrefix.values()];
+  return (address) => {
+    const ip = parseAddress(address);
+    return !!ip && groups.some((g) => g.family === ip.family && g.networks.has(ip.value >> g.shift));
+  };
 }

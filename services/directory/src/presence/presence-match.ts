@@ -1,4 +1,4 @@
-import { Cidr, cidrContains } from '@herald/contracts';
+import { Cidr, cidrMatcher } from '@herald/contracts';
 import { DirectoryComputer } from '@herald/directory-source';
 
 /** The part of a presence record that matching looks at. */
@@ -25,16 +25,25 @@ export function shortNamesOf(computers: DirectoryComputer[]): string[] {
   return [...new Set(computers.flatMap((c) => [c.name.toLowerCase(), ...(c.dnsHostName ? [c.dnsHostName.toLowerCase().split('.')[0]] : [])]))];
 }
 
-/** Users among `records` whose client runs on one of `computers`. */
+/** Users among `records` whose client runs on one of `computers` (computers indexed by name: linear in records). */
 export function usersOnComputers(records: Iterable<Located>, computers: DirectoryComputer[]): Set<string> {
+  const byName = new Map<string, DirectoryComputer[]>();
+  for (const c of computers) {
+    for (const key of new Set([c.name.toLowerCase(), c.dnsHostName?.toLowerCase()])) if (key) byName.set(key, [...(byName.get(key) ?? []), c]);
+  }
   const ids = new Set<string>();
-  for (const r of records) if (r.host && computers.some((c) => runsOn(c, r.host!))) ids.add(r.userId);
+  for (const { host, userId } of records) {
+    if (!host) continue;
+    const candidates = [...(byName.get(host) ?? []), ...(byName.get(host.split('.')[0]) ?? [])];
+    if (candidates.some((c) => runsOn(c, host))) ids.add(userId);
+  }
   return ids;
 }
 
 /** Users among `records` whose client connects from an address inside one of `ranges`. */
 export function usersInNetworks(records: Iterable<Located>, ranges: Cidr[]): Set<string> {
+  const inside = cidrMatcher(ranges);
   const ids = new Set<string>();
-  for (const r of records) if (ranges.some((n) => cidrContains(n, r.address))) ids.add(r.userId);
+  for (const r of records) if (inside(r.address)) ids.add(r.userId);
   return ids;
 }
