@@ -36,7 +36,9 @@ export class LateJoinService {
     const have = new Set((await Promise.all(active.map((t) => this.deliveries.getDelivery(t._id, userId)))).filter((d) => d).map((d) => d!.occurrenceId));
     const open = active.filter((t) => !have.has(t._id));
     if (!open.length) return 0;
-    const { admitted } = await this.infra.bus.request(AdmitToAudiences, { userId, presence, audiences: open.map((t) => ({ id: t._id, audience: t.audience })) });
+    // Half the usual timeout: the gateway's pending request waits on this one, and must still get its answer in time.
+    const timeoutMs = Math.max(100, Math.floor(this.infra.env.RPC_TIMEOUT_MS / 2));
+    const { admitted } = await this.infra.bus.request(AdmitToAudiences, { userId, presence, audiences: open.map((t) => ({ id: t._id, audience: t.audience })) }, { timeoutMs });
     let created = 0;
     for (const occurrence of (await this.deliveries.occurrencesById(admitted)).values()) {
       if (!(await this.deliveries.target(occurrence, [userId], now))) continue;
