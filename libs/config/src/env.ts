@@ -110,7 +110,7 @@ export const envSchema = z.object({
   /** Computer and network-range audiences reach users whose client was seen there within this many minutes. */
   PRESENCE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(60),
   /** How often a gateway reports the sockets it still holds (keeps their presence fresh). */
-  PRESENCE_HEARTBEAT_SECONDS: int(5, 3_600).default(60),
+  PRESENCE_HEARTBEAT_SECONDS: int(5, 3_600).default(300),
   /** Presence records not seen for this many days are purged. */
   PRESENCE_RETENTION_DAYS: int(1, 3_650).default(30),
 });

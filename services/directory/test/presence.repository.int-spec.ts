@@ -75,5 +75,13 @@ for (const [name, open] of [
       assert.equal(await a.purge(at(25)), 1);
       assert.deepEqual((await records(b)).map((r) => r.userId), ['bob', 'bob']);
     });
+
+    test('a connect and its disconnect in one batch, for a new record, leave it disconnected', async () => {
+      const [a] = replicas;
+      await a.apply([report({ userId: 'erin', computer: 'LIL-LAB-01', sessionId: 'gw1:s7', at: at(40) }), report({ userId: 'erin', computer: 'LIL-LAB-01', sessionId: 'gw1:s7', state: 'disconnected', at: at(41) })]);
+      const erin = (await records(a)).find((r) => r.userId === 'erin');
+      assert.equal(erin?.connectedAt, at(40));
+      assert.equal(erin?.disconnectedAt, at(41));
+    });
   });
 }

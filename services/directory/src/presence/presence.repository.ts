@@ -44,20 +44,26 @@ export class PresenceRepository {
    * seen anything later, so a redelivered or late report never moves a record back in time.
    */
   async apply(reports: PresenceReport[]): Promise<void> {
+    const ids = reports.map(idOf);
+    const existing = new Set((await this.presence.find({ _id: { $in: [...new Set(ids)] } })).map((d) => d._id));
     const fresh = new Map<string, PresenceDoc>();
-    for (const r of reports) {
-      if (r.state === 'disconnected') continue;
-      const _id = idOf(r);
-      fresh.set(_id, { _id, userId: r.userId, computer: r.computer ?? null, ...hostOf(r.computer), address: r.address, sessionId: r.sessionId, connectedAt: r.at, lastSeenAt: r.at, disconnectedAt: null });
-    }
-    if (fresh.size) await this.presence.insertNew([...fresh.values()]);
-    const updates: ConditionalUpdate<PresenceDoc>[] = reports.map((r) => {
-      const _id = idOf(r);
-      if (r.state === 'disconnected') return { filter: { _id, sessionId: r.sessionId, lastSeenAt: { $lte: r.at } }, set: { lastSeenAt: r.at, disconnectedAt: r.at } };
-      const seen = { address: r.address, lastSeenAt: r.at, disconnectedAt: null };
-      return { filter: { _id, lastSeenAt: { $lte: r.at } }, set: r.state === 'connected' ? { ...seen, sessionId: r.sessionId, connectedAt: r.at } : seen };
+    reports.forEach((r, i) => {
+      if (r.state === 'disconnected' || existing.has(ids[i])) return;
+      fresh.set(ids[i], { _id: ids[i], userId: r.userId, computer: r.computer ?? null, ...hostOf(r.computer), address: r.address, sessionId: r.sessionId, connectedAt: r.at, lastSeenAt: r.at, disconnectedAt: null });
     });
-    await this.presence.updateWhere(updates);
+    const inserted = fresh.size ? await this.presence.insertNew([...fresh.values()]) : 0;
+    // A new record written just now needs no update, unless its batch holds more than one report for it, or another
+    // replica inserted it first (then every report is applied as an update, in order).
+    const once = new Set(ids.filter((id, i) => ids.indexOf(id) === i && ids.lastIndexOf(id) === i));
+    const settled = (id: string) => inserted === fresh.size && fresh.has(id) && once.has(id);
+    const updates = reports.flatMap((r, i): ConditionalUpdate<PresenceDoc>[] => {
+      const _id = ids[i];
+      if (settled(_id)) return [];
+      if (r.state === 'disconnected') return [{ filter: { _id, sessionId: r.sessionId, lastSeenAt: { $lte: r.at } }, set: { lastSeenAt: r.at, disconnectedAt: r.at } }];
+      const seen = { address: r.address, lastSeenAt: r.at, disconnectedAt: null };
+      return [{ filter: { _id, lastSeenAt: { $lte: r.at } }, set: r.state === 'connected' ? { ...seen, sessionId: r.sessionId, connectedAt: r.at } : seen }];
+    });
+    if (updates.length) await this.presence.updateWhere(updates);
   }
 
   /** Records on these short host names seen since `since` (the caller matches the exact computer). */
