@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     const addressOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const reports: PresenceReport[] = model.users.map((u, i) => ({ userId: u.uid, sessionId: `gw:${i}`, computer: `BENCH-PC-${Math.floor(i / 10)}`, address: addressOf(i), state: 'connected', at }));
     const [, writeMs] = await timed(async () => {
-      for (let i = 0; i < reports.length; i += BATCH) await presence.record(reports.slice(i, i + BATCH));
+      for (let i = 0; i < reports.length; i += BATCH) {
+        await presence.record(reports.slice(i, i + BATCH));
+        process.stderr.write(`  ${Math.min(i + BATCH, reports.length)} presence reports written\n`);
+      }
     });
     const [, heartbeatMs] = await timed(() => presence.record(reports.slice(0, BATCH).map((r) => ({ ...r, state: 'seen' as const }))));
 
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
     const rows: [string, string, string][] = [
       ['store / presence records', `${storeKind} / ${users}`, `${computers} computers`],
       [`write ${users} connect reports (batches of ${BATCH})`, ms(writeMs), `${Math.round(users / (writeMs / 1000))} reports/s`],
-      [`one heartbeat batch (${BATCH} seen)`, ms(heartbeatMs), ''],
+      [`one heartbeat batch (${Math.min(BATCH, users)} seen)`, ms(heartbeatMs), "one write per beat timestamp"],
       [`resolve networks ${range}`, ms(netMs), `${net.userIds.length} users`],
       [`resolve networks ${half}`, ms(netHalfMs), `${netHalf.userIds.length} users`],
       ['resolve computers: an OU of all computers', ms(ouMs), `${ouPcs.userIds.length} users`],

@@ -56,13 +56,17 @@ export class PresenceRepository {
     // replica inserted it first (then every report is applied as an update, in order).
     const once = new Set(ids.filter((id, i) => ids.indexOf(id) === i && ids.lastIndexOf(id) === i));
     const settled = (id: string) => inserted === fresh.size && fresh.has(id) && once.has(id);
-    const updates = reports.flatMap((r, i): ConditionalUpdate<PresenceDoc>[] => {
+    const updates: ConditionalUpdate<PresenceDoc>[] = [];
+    // Heartbeats come by the thousand with one timestamp: one statement per timestamp, not one per session.
+    const seen = new Map<string, string[]>();
+    reports.forEach((r, i) => {
       const _id = ids[i];
-      if (settled(_id)) return [];
-      if (r.state === 'disconnected') return [{ filter: { _id, sessionId: r.sessionId, lastSeenAt: { $lte: r.at } }, set: { lastSeenAt: r.at, disconnectedAt: r.at } }];
-      const seen = { address: r.address, lastSeenAt: r.at, disconnectedAt: null };
-      return [{ filter: { _id, lastSeenAt: { $lte: r.at } }, set: r.state === 'connected' ? { ...seen, sessionId: r.sessionId, connectedAt: r.at } : seen }];
+      if (settled(_id)) return;
+      if (r.state === 'seen') seen.set(r.at, [...(seen.get(r.at) ?? []), _id]);
+      else if (r.state === 'disconnected') updates.push({ filter: { _id, sessionId: r.sessionId, lastSeenAt: { $lte: r.at } }, set: { lastSeenAt: r.at, disconnectedAt: r.at } });
+      else updates.push({ filter: { _id, lastSeenAt: { $lte: r.at } }, set: { address: r.address, sessionId: r.sessionId, connectedAt: r.at, lastSeenAt: r.at, disconnectedAt: null } });
     });
+    for (const [at, seenIds] of seen) updates.push({ filter: { _id: { $in: [...new Set(seenIds)] }, lastSeenAt: { $lte: at } }, set: { lastSeenAt: at, disconnectedAt: null } });
     if (updates.length) await this.presence.updateWhere(updates);
   }
 

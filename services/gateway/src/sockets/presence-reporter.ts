@@ -45,13 +45,15 @@ export class PresenceReporter {
     this.report(s, 'disconnected');
   }
 
+  /** One timestamp for the whole beat: the directory refreshes all of them in one write. */
   heartbeat(): void {
-    for (const s of this.held()) this.report(s, 'seen');
+    const at = this.infra.clock.now().toISOString();
+    for (const s of this.held()) this.report(s, 'seen', at);
   }
 
-  private report(s: Session, state: PresenceReport['state']): void {
+  private report(s: Session, state: PresenceReport['state'], at = this.infra.clock.now().toISOString()): void {
     const { computer, address } = s.presence;
-    void this.batcher.add({ sessionId: s.sessionId, userId: s.userId, ...(computer ? { computer } : {}), address, state, at: this.infra.clock.now().toISOString() }).catch(() => undefined);
+    void this.batcher.add({ sessionId: s.sessionId, userId: s.userId, ...(computer ? { computer } : {}), address, state, at }).catch(() => undefined);
   }
 
   private async publish(reports: PresenceReport[]): Promise<void> {
