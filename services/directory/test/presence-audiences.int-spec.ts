@@ -9,6 +9,7 @@ import { AuditEntry, AuditRecorded, ClientHello } from '@herald/contracts';
 import { bootHerald, createInfra, ManualClock, RunningHerald } from '@herald/runtime';
 import { DEMO_LDIF, deliveriesOf, eventually, login, newAlert, Recipient, sendAlert } from '@herald/testing';
 import { ALL_SERVICES } from '../../single-node/src/services';
+import { PresenceService } from '../src/presence/presence.service';
 
 const PARIS_OU = 'ou=paris-office,ou=computers,dc=example,dc=com';
 const agent = (hostname: string): ClientHello => ({ kind: 'agent', version: 'test', hostname });
@@ -152,5 +153,15 @@ describe('computer and network-range audiences (all services in-process, manual 
     clock.advance((WINDOW_MINUTES + 1) * 60_000);
     // alice has gone for longer than the window; grace is still connected and the gateway's heartbeat refreshes her
     await settles({ computers: ['PAR-WS-001'] }, ['grace'], 'only the connected client after the window', 15_000);
+  });
+
+  test('records not seen for PRESENCE_RETENTION_DAYS are purged, and the purge is audited', async () => {
+    for (const s of sockets) s.close();
+    await new Promise((r) => setTimeout(r, 300)); // the disconnect reports reach the directory
+    clock.advance(31 * 86_400_000);
+    const removed = await herald.app.get(PresenceService).purge();
+    assert.ok(removed >= 6, `every record is older than 30 days now (removed ${removed})`);
+    await eventually(() => audit.some((e) => e.action === 'presence.purged' && e.details.removed === removed), 5_000, 'the purge in the audit trail');
+    assert.equal(await herald.app.get(PresenceService).purge(), 0);
   });
 });
