@@ -33,7 +33,7 @@ export class LateJoinService {
     const now = this.infra.clock.now().toISOString();
     const active = await this.targets.active(now);
     if (!active.length) return 0;
-    const have = new Set((await Promise.all(active.map((t) => this.deliveries.getDelivery(t._id, userId)))).filter((d) => d).map((d) => d!.occurrenceId));
+    const have = await this.deliveries.deliveredOccurrences(active.map((t) => t._id), userId);
     const open = active.filter((t) => !have.has(t._id));
     if (!open.length) return 0;
     // Half the usual timeout: the gateway's pending request waits on this one, and must still get its answer in time.
