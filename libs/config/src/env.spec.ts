@@ -37,6 +37,7 @@ describe('loadEnv', () => {
       LDAP_BASE_DN: 'dc=example,dc=com',
       LDAP_USER_FILTER: '(objectClass=inetOrgPerson)',
       LDAP_GROUP_FILTER: '(objectClass=groupOfNames)',
+      LDAP_COMPUTER_FILTER: '(|(objectClass=computer)(objectClass=device))',
       LDAP_USERNAME_ATTR: 'uid',
       LDAP_NESTED_GROUPS: 'recursive',
       LDAP_TIMEOUT_MS: 5_000,
@@ -92,7 +93,17 @@ describe('loadEnv', () => {
       SCHEDULER_MISSED_FIRINGS: 'fire-if-valid',
       SCHEDULER_RETENTION_DAYS: 30,
       SCHEDULER_PURGE_INTERVAL_HOURS: 24,
+      PRESENCE_WINDOW_MINUTES: 60,
+      PRESENCE_HEARTBEAT_SECONDS: 300,
+      PRESENCE_RETENTION_DAYS: 30,
     });
+  });
+
+  test('presence settings are bounded; a heartbeat as long as the window is refused', () => {
+    configError(() => loadEnv({ PRESENCE_WINDOW_MINUTES: '0' }), 'PRESENCE_WINDOW_MINUTES');
+    configError(() => loadEnv({ PRESENCE_WINDOW_MINUTES: '1', PRESENCE_HEARTBEAT_SECONDS: '60' }), 'PRESENCE_HEARTBEAT_SECONDS');
+    configError(() => loadEnv({ LDAP_COMPUTER_FILTER: 'objectClass=device' }), 'LDAP_COMPUTER_FILTER');
+    assert.equal(loadEnv({ PRESENCE_WINDOW_MINUTES: '2', PRESENCE_HEARTBEAT_SECONDS: '30' }).PRESENCE_HEARTBEAT_SECONDS, 30);
   });
 
   test('values are coerced, empty strings fall back to defaults, unknown variables are ignored', () => {

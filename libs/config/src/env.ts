@@ -63,6 +63,8 @@ export const envSchema = z.object({
   LDAP_BASE_DN: z.string().default('dc=example,dc=com'),
   LDAP_USER_FILTER: z.string().default('(objectClass=inetOrgPerson)'),
   LDAP_GROUP_FILTER: z.string().default('(objectClass=groupOfNames)'),
+  /** Computer objects (AD `computer`; OpenLDAP `device`), for computer audiences. */
+  LDAP_COMPUTER_FILTER: z.string().regex(/^\(.*\)$/, 'must be an LDAP filter in parentheses').default('(|(objectClass=computer)(objectClass=device))'),
   LDAP_USERNAME_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
   LDAP_NESTED_GROUPS: z.enum(['in-chain', 'memberof', 'recursive']).default('recursive'),
   LDAP_TIMEOUT_MS: int(100, 120_000).default(5_000),
@@ -130,6 +132,12 @@ export const envSchema = z.object({
   /** Finished scheduler jobs, their claims and ended schedules older than this are deleted by the purge job. */
   SCHEDULER_RETENTION_DAYS: int(1, 3_650).default(30),
   SCHEDULER_PURGE_INTERVAL_HOURS: int(1, 24 * 7).default(24),
+  /** Computer and network-range audiences reach users whose client was seen there within this many minutes. */
+  PRESENCE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(60),
+  /** How often a gateway reports the sockets it still holds (keeps their presence fresh). */
+  PRESENCE_HEARTBEAT_SECONDS: int(5, 3_600).default(300),
+  /** Presence records not seen for this many days are purged. */
+  PRESENCE_RETENTION_DAYS: int(1, 3_650).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -159,6 +167,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, defaults: Parti
   if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) problems.push('  METRICS_TOKEN: must be at least 16 characters');
   if (env.EMERGENCY_WEBHOOK_TOKEN && env.EMERGENCY_WEBHOOK_TOKEN.length < 24) problems.push('  EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters');
   if (env.SMTP_URL && !/[^\s<>@]+@[^\s<>@]+/.test(env.HERALD_MAIL_FROM)) problems.push('  HERALD_MAIL_FROM: required with SMTP_URL: the sender address, e.g. "Herald <herald@example.com>"');
+  if (env.PRESENCE_HEARTBEAT_SECONDS >= env.PRESENCE_WINDOW_MINUTES * 60) problems.push('  PRESENCE_HEARTBEAT_SECONDS: must be shorter than PRESENCE_WINDOW_MINUTES, or connected clients drop out of the window');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }

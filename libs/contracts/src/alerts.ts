@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 /** In rising order. `emergency` takes over every screen, bypasses do-not-disturb and must be answered. */
 export const SEVERITIES = ['info', 'warning', 'critical', 'emergency'] as const;
@@ -10,6 +11,22 @@ const DirectoryName = z.string().trim().min(1).max(256).regex(/^[^\u0000-\u001f]
 
 /** A DN as typed or picked (an OU): no control characters, bounded length; compared normalised by the directory. */
 const DnText = z.string().trim().min(3).max(1024).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
+/** A computer as typed or picked: its cn, DNS host name or DN (an OU DN selects every computer below it). */
+const ComputerName = z.string().trim().min(1).max(1024).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
+
+/** A network range in CIDR notation (`10.1.0.0/16`, `2001:db8::/32`); a bare address is a single host. */
+const NetworkRange = z
+  .string()
+  .trim()
+  .max(64)
+  .superRefine((v, ctx) => {
+    try {
+      parseCidr(v);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    }
+  });
+
 /** Id of a saved audience (directory service). */
 export const AudienceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed audience id');
 
@@ -21,6 +38,13 @@ const selection = {
   ous: z.array(DnText).max(100).optional(),
   /** Saved audiences by id, resolved to their members at send time. */
   audiences: z.array(AudienceIdSchema).max(20).optional(),
+  /**
+   * Computer objects by name (cn), DNS host name or DN, or an OU DN (every computer below it): the users the
+   * clients on those computers reported lately (presence).
+   */
+  computers: z.array(ComputerName).max(1_000).optional(),
+  /** Network ranges (CIDR, IPv4 or IPv6): the users whose clients connect from an address in one of them. */
+  networks: z.array(NetworkRange).max(1_000).optional(),
 };
 
 export const AudienceExclusionSchema = z
@@ -29,8 +53,9 @@ export const AudienceExclusionSchema = z
 export type AudienceExclusion = z.infer<typeof AudienceExclusionSchema>;
 
 /**
- * Who an alert is for: directory users, (nested) groups, OU subtrees, a raw LDAP filter, saved audiences or
- * everyone, minus anyone matched by `exclude`. Resolved by the directory service at send time, on its snapshot.
+ * Who an alert is for: directory users, (nested) groups, OU subtrees, a raw LDAP filter, saved audiences,
+ * computers, network ranges or everyone, minus anyone matched by `exclude`. Resolved by the directory service at
+ * send time, on its snapshot and the clients' presence.
  */
 export const AudienceSchema = z
   .object({
@@ -41,8 +66,8 @@ export const AudienceSchema = z
     exclude: AudienceExclusionSchema.optional(),
   })
   .strict()
-  .refine((a) => a.users.length + a.groups.length + (a.ous?.length ?? 0) + (a.audiences?.length ?? 0) + (a.filter ? 1 : 0) + (a.everyone ? 1 : 0) > 0, {
-    message: 'must name at least one user, group, OU, filter, saved audience, or everyone',
+  .refine((a) => a.users.length + a.groups.length + (a.ous?.length ?? 0) + (a.audiences?.length ?? 0) + (a.computers?.length ?? 0) + (a.networks?.length ?? 0) + (a.filter ? 1 : 0) + (a.everyone ? 1 : 0) > 0, {
+    message: 'must name at least one user, group, OU, filter, saved audience, computer, network range, or everyone',
   });
 export type Audience = z.infer<typeof AudienceSchema>;
 

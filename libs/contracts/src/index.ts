@@ -8,3 +8,6 @@ export * from './socket-events';
 export * from './schedules';
 export * from './escalation';
 export * from './do-not-disturb';
+export * from './cidr';
+export * from './presence';
+export * from './known-audience';

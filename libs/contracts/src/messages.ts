@@ -8,6 +8,7 @@ import { RemoteErrorSchema } from './errors';
 import { DoNotDisturbSchema, DoNotDisturbViewSchema } from './do-not-disturb';
 import { RecallReasonSchema } from './socket-events';
 import { EscalationPolicySchema } from './escalation';
+import { ClientPresenceSchema, PresenceReportSchema } from './presence';
 
 const DispatchSchema = z.object({
   alertId: z.string(),
@@ -32,8 +33,29 @@ export const ResolveAudience = defineRpc(
   'audience.resolve.v1',
   'directory',
   z.object({ audience: AudienceSchema }),
-  z.object({ userIds: z.array(z.string()), unknownUsers: z.array(z.string()), unknownGroups: z.array(z.string()) }),
+  z.object({
+    userIds: z.array(z.string()),
+    unknownUsers: z.array(z.string()),
+    unknownGroups: z.array(z.string()),
+    unknownComputers: z.array(z.string()).default([]),
+    /** The included part names computers or network ranges: recipients who connect later may still qualify. */
+    presenceBased: z.boolean().default(false),
+  }),
 );
+
+/**
+ * Delivery → directory, when a user connects: which of these audiences (of occurrences still valid that target
+ * computers or network ranges) admit this user, given where the client connects from now.
+ */
+export const AdmitToAudiences = defineRpc(
+  'audience.admit.v1',
+  'directory',
+  z.object({ userId: z.string().min(1).max(256), presence: ClientPresenceSchema, audiences: z.array(z.object({ id: z.string().min(1), audience: AudienceSchema })).max(1_000) }),
+  z.object({ admitted: z.array(z.string()) }),
+);
+
+/** Gateways → directory: client sessions connected, still there (heartbeat) or gone; the directory keeps presence. */
+export const PresenceReported = defineEvent('presence.reported.v1', 'directory', z.object({ reports: z.array(PresenceReportSchema).min(1).max(10_000) }));
 
 /** A directory user as a follow-up list shows them (who has not answered an emergency). */
 export const PersonSchema = z.object({
@@ -71,11 +93,14 @@ export const fanoutContractFor = (severity: Severity) => (severity === 'emergenc
 /** Gateway → delivery: receipts batched from many sockets. */
 export const DeliveryReceipts = defineEvent('delivery.receipts.v1', 'delivery', z.object({ receipts: z.array(ReceiptSchema).min(1) }));
 
-/** Gateway → delivery: alerts still valid and not yet acknowledged for a user who just connected. */
+/**
+ * Gateway → delivery: alerts still valid and not yet acknowledged for a user who just connected. With `presence`,
+ * delivery first targets the user for valid occurrences whose computer / network-range audience now admits them.
+ */
 export const PendingAlerts = defineRpc(
   'delivery.pending.v1',
   'delivery',
-  z.object({ userId: z.string().min(1) }),
+  z.object({ userId: z.string().min(1), presence: ClientPresenceSchema.optional() }),
   z.object({ alerts: z.array(ClientAlertSchema) }),
 );
 
@@ -172,6 +197,8 @@ export const ALL_CONTRACTS = [
   EmergencyDispatchRequested,
   EmergencyFanout,
   ResolveAudience,
+  AdmitToAudiences,
+  PresenceReported,
   DescribeUsers,
   AlertFanout,
   DeliveryReceipts,

@@ -26,11 +26,19 @@ export interface DirectoryOu {
   dn: string;
 }
 
+/** A computer object (AD `computer`, OpenLDAP `device`): named by its cn, its DNS host name (AD `dNSHostName`) or DN. */
+export interface DirectoryComputer {
+  name: string;
+  dn: string;
+  dnsHostName?: string;
+}
+
 /** Everything a snapshot needs, read in one pass (paged). Disabled accounts are not in `users`. */
 export interface DirectoryExport {
   users: DirectoryUser[];
   groups: DirectoryGroupEntry[];
   ous: DirectoryOu[];
+  computers: DirectoryComputer[];
   /** High-water mark of the change attribute (modifyTimestamp / whenChanged / uSNChanged) seen; '' if none. */
   marker: string;
 }
@@ -49,11 +57,13 @@ export interface DirectorySource {
   authenticate(username: string, password: string): Promise<DirectoryUser | null>;
   findUsers(ids: string[]): Promise<DirectoryUser[]>;
   findGroups(names: string[]): Promise<DirectoryGroup[]>;
+  /** Computers whose cn or DNS host name is one of `names` (values escaped: a name never widens the filter). */
+  findComputers(names: string[]): Promise<DirectoryComputer[]>;
   /** Every user of a group, through nested groups, each once; safe against membership cycles. */
   groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]>;
   /** Every group a user belongs to, directly or through nesting. */
   userGroups(user: DirectoryUser): Promise<DirectoryGroup[]>;
-  /** Every enabled user, every group with its direct members, every OU: the directory service's snapshot source. */
+  /** Every enabled user, every group with its direct members, every OU and computer: the directory service's snapshot source. */
   exportAll(): Promise<DirectoryExport>;
   /**
    * Users, groups and OUs created or modified since `marker` (from a previous export or change set). Deletions are

@@ -1,7 +1,7 @@
 import { ConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { Client, Entry, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
-import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
+import { DirectoryChanges, DirectoryComputer, DirectoryExport, DirectoryGroup, DirectorySource, DirectoryUnavailableError, DirectoryUser } from './directory-source';
 import { eq, escapeFilterValue, IN_CHAIN } from './escape';
 import { normaliseDn } from './ldif';
 import { rangedValues } from './ranged-attribute';
@@ -15,6 +15,8 @@ export interface LdapOptions {
   baseDn: string;
   userFilter: string;
   groupFilter: string;
+  /** Computer objects: AD `(objectClass=computer)`, OpenLDAP `(objectClass=device)`; default: either. */
+  computerFilter?: string;
   usernameAttr: string;
   /**
    * How nested groups are expanded: `in-chain` = AD's matching rule in chain (server-side);
@@ -50,11 +52,17 @@ export interface AttributeMap {
 
 const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l', manager: 'manager' };
 const PAGE = 1_000;
+const DEFAULT_COMPUTER_FILTER = '(|(objectClass=computer)(objectClass=device))';
 const str = (v: Entry[string] | undefined): string | undefined => {
   const x = Array.isArray(v) ? v[0] : v;
   return x === undefined ? undefined : Buffer.isBuffer(x) ? x.toString('utf8') : String(x);
 };
 const list = (v: Entry[string] | undefined): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
+
+const toComputer = (e: Entry): DirectoryComputer => {
+  const dnsHostName = str(e.dNSHostName);
+  return { name: str(e.cn) ?? '', dn: e.dn, ...(dnsHostName ? { dnsHostName } : {}) };
+};
 
 const isTlsError = (err: unknown) => /certificate|self[- ]signed|tls|ssl|altname/i.test(`${(err as NodeJS.ErrnoException)?.code ?? ''} ${(err as Error)?.message ?? ''}`);
 const tlsError = (url: string, err: unknown) =>
@@ -183,6 +191,22 @@ export class LdapDirectory implements DirectorySource {
     });
   }
 
+  async findComputers(names: string[]): Promise<DirectoryComputer[]> {
+    if (!names.length) return [];
+    return this.withService(async (c) => {
+      const out: DirectoryComputer[] = [];
+      for (let i = 0; i < names.length; i += 200) {
+        const any = names.slice(i, i + 200).flatMap((n) => [eq('cn', n), eq('dNSHostName', n)]).join('');
+        out.push(...(await this.computerEntries(c, `(|${any})`)).map(toComputer).filter((x) => x.name));
+      }
+      return out;
+    });
+  }
+
+  private async computerEntries(c: Client, restrict: string): Promise<Entry[]> {
+    return (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.opts.computerFilter ?? DEFAULT_COMPUTER_FILTER}${restrict})`, attributes: ['cn', 'dNSHostName', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
+  }
+
   async groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]> {
     return this.withService(async (c) => {
       switch (this.opts.nested) {
@@ -246,7 +270,7 @@ export class LdapDirectory implements DirectorySource {
     });
   }
 
-  /** One paged pass over users, groups and OUs (RFC 2696 paged results, so any size of directory streams through). */
+  /** One paged pass over users, groups, OUs and computers (RFC 2696 paged results, so any size of directory streams through). */
   async exportAll(): Promise<DirectoryExport> {
     return this.withService((c) => this.read(c, '(objectClass=*)'));
   }
@@ -270,11 +294,13 @@ export class LdapDirectory implements DirectorySource {
     const users = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.enabledUsers}${restrict})`, attributes: this.userAttrs, paged: { pageSize: PAGE } })).searchEntries;
     const groupEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&${this.opts.groupFilter}${restrict})`, attributes: ['cn', 'member', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
     const ouEntries = (await c.search(this.opts.baseDn, { scope: 'sub', filter: `(&(objectClass=organizationalUnit)${restrict})`, attributes: ['ou', this.changeAttr], paged: { pageSize: PAGE } })).searchEntries;
+    const computerEntries = await this.computerEntries(c, restrict);
     return {
       users: users.map((e) => this.toUser(e)).filter((u) => u.id),
       groups: (await Promise.all(groupEntries.map(async (e) => ({ name: str(e.cn) ?? '', dn: e.dn, members: await this.members(c, e) })))).filter((g) => g.name),
       ous: ouEntries.map((e) => ({ name: str(e.ou) ?? e.dn, dn: e.dn })),
-      marker: this.highest([...users, ...groupEntries, ...ouEntries]),
+      computers: computerEntries.map(toComputer).filter((x) => x.name),
+      marker: this.highest([...users, ...groupEntries, ...ouEntries, ...computerEntries]),
     };
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { FilterParser } from 'ldapts';
-import { DirectoryChanges, DirectoryExport, DirectoryGroup, DirectoryOu, DirectorySource, DirectoryUser } from './directory-source';
+import { DirectoryChanges, DirectoryComputer, DirectoryExport, DirectoryGroup, DirectoryOu, DirectorySource, DirectoryUser } from './directory-source';
 import { LdifEntry, normaliseDn, parseLdif } from './ldif';
 import { verifyPassword } from './password';
 
@@ -11,7 +11,8 @@ const hasClass = (e: LdifEntry, c: string) => (e.attrs.get('objectclass') ?? [])
 
 /**
  * A directory held in memory, loaded from an LDIF file: the demo directory of single-node mode. Users are
- * inetOrgPerson entries keyed by `uid`; groups are groupOfNames keyed by `cn`, nested through `member`.
+ * inetOrgPerson entries keyed by `uid`; groups are groupOfNames keyed by `cn`, nested through `member`; computers
+ * are `device` (or `computer`) entries keyed by `cn`.
  */
 export class LdifDirectory implements DirectorySource {
   private readonly users = new Map<string, { user: DirectoryUser; password?: string }>();
@@ -19,6 +20,7 @@ export class LdifDirectory implements DirectorySource {
   private readonly groups = new Map<string, DirectoryGroup & { members: string[] }>();
   private readonly groupsByDn = new Map<string, DirectoryGroup & { members: string[] }>();
   private readonly ous: DirectoryOu[] = [];
+  private readonly computers: DirectoryComputer[] = [];
   /** Each user's attributes (names lower-cased; first value of each: the demo has no multi-valued ones to filter on). */
   private readonly attrsByUser = new Map<string, Record<string, string>>();
 
@@ -39,6 +41,9 @@ export class LdifDirectory implements DirectorySource {
         this.attrsByUser.set(user.id, Object.fromEntries([...e.attrs].filter(([k]) => k !== 'userpassword').map(([k, v]) => [k, v[0]])));
       } else if (hasClass(e, 'organizationalunit')) {
         this.ous.push({ name: first(e, 'ou') ?? e.dn, dn: e.dn });
+      } else if ((hasClass(e, 'computer') || hasClass(e, 'device')) && first(e, 'cn')) {
+        const dnsHostName = first(e, 'dnshostname');
+        this.computers.push({ name: first(e, 'cn')!, dn: e.dn, ...(dnsHostName ? { dnsHostName } : {}) });
       } else if (hasClass(e, 'groupofnames') && first(e, 'cn')) {
         const g = { name: first(e, 'cn')!, dn: e.dn, members: (e.attrs.get('member') ?? []).map(normaliseDn) };
         this.groups.set(g.name.toLowerCase(), g);
@@ -64,6 +69,11 @@ export class LdifDirectory implements DirectorySource {
 
   async findGroups(names: string[]): Promise<DirectoryGroup[]> {
     return names.map((n) => this.groups.get(n.toLowerCase())).filter((g) => !!g).map((g) => ({ name: g!.name, dn: g!.dn }));
+  }
+
+  async findComputers(names: string[]): Promise<DirectoryComputer[]> {
+    const wanted = new Set(names.map((n) => n.toLowerCase()));
+    return this.computers.filter((c) => wanted.has(c.name.toLowerCase()) || (c.dnsHostName !== undefined && wanted.has(c.dnsHostName.toLowerCase())));
   }
 
   async groupMembers(group: DirectoryGroup): Promise<DirectoryUser[]> {
@@ -100,13 +110,14 @@ export class LdifDirectory implements DirectorySource {
       users: [...this.users.values()].map((r) => r.user),
       groups: [...this.groups.values()].map((g) => ({ name: g.name, dn: g.dn, members: [...g.members] })),
       ous: [...this.ous],
+      computers: [...this.computers],
       marker: '',
     };
   }
 
   /** The file does not change while loaded. */
   async changesSince(marker: string): Promise<DirectoryChanges> {
-    return { users: [], groups: [], ous: [], disabled: [], marker };
+    return { users: [], groups: [], ous: [], computers: [], disabled: [], marker };
   }
 
   async usersMatching(filter: string): Promise<DirectoryUser[]> {

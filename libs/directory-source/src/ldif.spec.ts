@@ -53,9 +53,10 @@ describe('parseLdif', () => {
     assert.throws(() => parseLdif('dn: cn=a,dc=x\nthis is not ldif\n'), { message: 'LDIF: cannot parse line "this is not ldif"' });
   });
 
-  test('reads the demo directory: 3 containers, 8 users, 8 groups', () => {
+  test('reads the demo directory: 3 containers, 8 users, 8 groups, 3 computers in 3 OUs', () => {
     const entries = parseLdif(readFileSync(DEMO_LDIF(), 'utf8'));
-    assert.equal(entries.length, 19);
+    assert.equal(entries.length, 25);
+    assert.deepEqual(entries.filter((e) => e.attrs.get('objectclass')?.includes('device')).map((e) => e.attrs.get('cn')?.[0]), ['PAR-WS-001', 'PAR-WS-002', 'LIL-LAB-01']);
     const alice = entries.find((e) => e.dn === 'uid=alice,ou=people,dc=example,dc=com');
     assert.ok(alice);
     assert.deepEqual(alice.attrs.get('objectclass'), ['inetOrgPerson']);

@@ -71,6 +71,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       baseDn: env.LDAP_BASE_DN,
       userFilter: env.LDAP_USER_FILTER,
       groupFilter: env.LDAP_GROUP_FILTER,
+      computerFilter: env.LDAP_COMPUTER_FILTER,
       usernameAttr: env.LDAP_USERNAME_ATTR,
       nested: env.LDAP_NESTED_GROUPS,
       timeoutMs: env.LDAP_TIMEOUT_MS,
@@ -126,7 +127,7 @@ export function localSecret(dir: string, name: string): string {
 /** LDAP filters from the environment must parse: a typo would otherwise silently select nobody (or everybody). */
 function checkLdapFilters(env: Env): void {
   if (env.HERALD_DIRECTORY !== 'ldap') return;
-  for (const key of ['LDAP_USER_FILTER', 'LDAP_GROUP_FILTER', 'LDAP_DISABLED_FILTER'] as const) {
+  for (const key of ['LDAP_USER_FILTER', 'LDAP_GROUP_FILTER', 'LDAP_COMPUTER_FILTER', 'LDAP_DISABLED_FILTER'] as const) {
     if (!env[key]) continue;
     try {
       parseUserFilter(env[key]);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
-import { AlertRecall, ClientAlert, DeliveryView } from '@herald/contracts';
+import { AlertRecall, ClientAlert, ClientHello, DeliveryView } from '@herald/contracts';
 import { DEMO } from './factories';
 
 /** Where each API prefix lives: one URL in single-node mode, one per service in distributed mode. */
@@ -21,8 +21,20 @@ export class Recipient {
     socket.on('alert:recall', (r: AlertRecall) => this.recalls.push(r));
   }
 
-  static async connect(gatewayUrl: string, token: string): Promise<Recipient> {
-    const socket = io(gatewayUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  /**
+   * `hello` is what the client says about itself (the agent's host name); `localAddress` binds the client's socket
+   * to a source address (any of 127.0.0.0/8 works on Linux), so the gateway sees distinct peers; `headers` are
+   * sent with the WebSocket upgrade (X-Forwarded-For through a trusted proxy).
+   */
+  static async connect(gatewayUrl: string, token: string, opts: { hello?: ClientHello; localAddress?: string; headers?: Record<string, string> } = {}): Promise<Recipient> {
+    const socket = io(gatewayUrl, {
+      auth: { token, ...(opts.hello ? { hello: opts.hello } : {}) },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...(opts.headers ? { extraHeaders: opts.headers } : {}),
+    } as Parameters<typeof io>[1]);
     const r = new Recipient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

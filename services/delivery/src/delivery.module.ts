@@ -6,6 +6,8 @@ import { DispatchService } from './dispatch/dispatch.service';
 import { DeliveriesHandler } from './deliveries/deliveries.handler';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryRepository } from './deliveries/delivery.repository';
+import { LateJoinService } from './late-join/late-join.service';
+import { PresenceTargetRepository } from './late-join/presence-target.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { LifecycleService } from './lifecycle/lifecycle.service';
 import { EscalationHandler } from './escalation/escalation.handler';
@@ -30,11 +32,13 @@ export class DeliveryModule {
         { provide: EscalationRepository, useFactory: async () => EscalationRepository.open(await infra.store('delivery')) },
         { provide: MAILER, useFactory: () => smtpMailerFrom(infra.env) },
         { provide: DoNotDisturbRepository, useFactory: async () => DoNotDisturbRepository.open(await infra.store('delivery')) },
+        { provide: PresenceTargetRepository, useFactory: async () => PresenceTargetRepository.open(await infra.store('delivery')) },
         AuditTrail,
         DoNotDisturbService,
         HoldReleaser,
         DispatchService,
         DeliveriesService,
+        LateJoinService,
         LifecycleService,
         EscalationService,
       ],

@@ -102,7 +102,7 @@ describe('audiences on a generated directory (OpenLDAP snapshot)', () => {
 
   test('the snapshot holds every enabled user, every group and OU', async () => {
     const status = (await request(herald.url).get('/api/directory/status').set('authorization', `Bearer ${admin}`).expect(200)).body;
-    assert.deepEqual(status.counts, { users: enabled().size, groups: 40, ous: 1 + dir.ous.length });
+    assert.deepEqual(status.counts, { users: enabled().size, groups: 40, ous: 1 + dir.ous.length, computers: 0 });
     assert.equal(status.lastError, null);
   });
 

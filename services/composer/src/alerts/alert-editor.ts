@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, parseOrThrow, ResolveAudience, UpdateScheduleContent } from '@herald/contracts';
+import { assertKnownAudience, ConflictError, NotFoundError, parseOrThrow, ResolveAudience, UpdateScheduleContent } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest, EditAlertRequest } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 import { presentationFor } from './emergency-content';
-import { assertKnownAudience } from './known-audience';
+import { checkEscalation } from './escalation-check';
 import { SendPolicy, SENDERS } from './send-policy';
 import { AlertView, view } from './alerts.service';
 
@@ -30,14 +30,16 @@ export class AlertEditor {
     const alert = await this.repo.get(id);
     if (!alert) throw new NotFoundError(`alert ${id} not found`);
     // The editor must be allowed to send the alert as it is (to take it over) and as it will be.
-    await this.policy.authorize(p, alert.severity, (await this.infra.bus.request(ResolveAudience, { audience: alert.audience })).userIds, 'editing an alert');
+    await this.policy.authorize(p, alert.severity, await this.infra.bus.request(ResolveAudience, { audience: alert.audience }), 'editing an alert');
     if (alert.status !== 'draft' && alert.status !== 'scheduled') throw new ConflictError(`alert ${id} was already ${alert.status}; only drafts and scheduled alerts can be edited`);
     const before = editableOf(alert);
     // Validated exactly as at creation, on the merged alert (e.g. fullscreen against a new severity).
     const merged = parseOrThrow(CreateAlertRequest, { ...before, ...patch });
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: merged.audience });
     assertKnownAudience(resolved);
-    await this.policy.authorize(p, merged.severity, resolved.userIds, 'editing an alert');
+    // An escalation policy stays with the alert: the new severity must still be one that can be escalated.
+    checkEscalation(this.infra.env, merged.severity, alert.escalation);
+    await this.policy.authorize(p, merged.severity, resolved, 'editing an alert');
     const after: Editable = { title: merged.title, body: sanitizeAlertBody(merged.body), severity: merged.severity, ...presentationFor(merged), audience: merged.audience };
     const correlationId = randomUUID();
     const now = this.infra.clock.now().toISOString();

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlertContent, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, ValidationError } from '@herald/contracts';
+import { AlertContent, assertKnownAudience, CancelSchedule, ConflictError, CreateSchedule, DeliveryView, dispatchContractFor, ExpiryRequested, ListDeliveries, NotFoundError, RecallReason, RecallRequested, ResolveAudience, ScheduleView, ValidationError } from '@herald/contracts';
 import { Principal, requireRole } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from './alert.repository';
 import { CreateAlertRequest, SendOptions } from './alert.dto';
 import { sanitizeAlertBody } from './sanitize';
 import { presentationFor } from './emergency-content';
-import { assertKnownAudience } from './known-audience';
 import { checkEscalation, checkEscalationWindow } from './escalation-check';
 import { SendPolicy, SENDERS } from './send-policy';
 
@@ -29,7 +28,7 @@ export class AlertsService {
     if (req.validUntil) checkEscalationWindow(req.escalation, now.getTime(), req.validUntil);
     const resolved = await this.infra.bus.request(ResolveAudience, { audience: req.audience });
     assertKnownAudience(resolved);
-    await this.policy.authorize(p, req.severity, resolved.userIds, 'creating an alert');
+    await this.policy.authorize(p, req.severity, resolved, 'creating an alert');
     const alert: AlertDoc = {
       _id: randomUUID(),
       title: req.title,
@@ -65,8 +64,7 @@ export class AlertsService {
     requireRole(p, SENDERS, 'sending an alert');
     const alert = await this.find(id);
     // Checked again at send time, on today's members: the sender may not be the creator, and groups change.
-    const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: alert.audience });
-    await this.policy.authorize(p, alert.severity, userIds, 'sending an alert');
+    await this.policy.authorize(p, alert.severity, await this.infra.bus.request(ResolveAudience, { audience: alert.audience }), 'sending an alert');
     if (alert.status !== 'draft') throw new ConflictError(`alert ${id} was already ${alert.status === 'scheduled' ? 'scheduled' : 'sent'}`);
     // Checked again now: SMTP may have been configured away, and escalation comes after the reminders chosen now.
     checkEscalation(this.infra.env, alert.severity, alert.escalation, options.reminders);
@@ -106,7 +104,7 @@ export class AlertsService {
     requireRole(p, SENDERS, 'recalling an alert');
     const alert = await this.find(id);
     // Whoever may send this alert to its audience may take it down again.
-    await this.policy.authorize(p, alert.severity, (await this.infra.bus.request(ResolveAudience, { audience: alert.audience })).userIds, 'recalling an alert');
+    await this.policy.authorize(p, alert.severity, await this.infra.bus.request(ResolveAudience, { audience: alert.audience }), 'recalling an alert');
     if (alert.status === 'draft') throw new ConflictError(`alert ${id} was never sent`);
     const correlationId = randomUUID();
     if (alert.status === 'scheduled') await this.infra.bus.request(CancelSchedule, { alertId: id, requestedBy: p.userId }, { correlationId });

@@ -15,14 +15,15 @@ export const READERS: readonly Role[] = ['admin', 'auditor'];
  * - `admin`: anything to anyone;
  * - `crisis`: critical and emergency alerts to anyone (only crisis and admin may send an emergency);
  * - `author`: info and warning alerts to people inside their scope (HERALD_AUTHOR_SCOPES), i.e. every
- *   resolved recipient must be a (nested) member of one of the author's scope groups.
+ *   resolved recipient must be a (nested) member of one of the author's scope groups; no computer or
+ *   network-range audiences (those also reach whoever connects there later, which no scope check sees).
  * Refusals throw ForbiddenError, which the process audits (`auth.denied`).
  */
 @Injectable()
 export class SendPolicy {
   constructor(@Inject(INFRA) private readonly infra: Infra) {}
 
-  async authorize(p: Principal, severity: Severity, recipients: string[], action: string): Promise<void> {
+  async authorize(p: Principal, severity: Severity, resolved: { userIds: string[]; presenceBased?: boolean }, action: string): Promise<void> {
     requireRole(p, SENDERS, action);
     if (hasRole(p, 'admin')) return;
     if (CRISIS_SEVERITIES.includes(severity)) {
@@ -33,8 +34,10 @@ export class SendPolicy {
     const scope = p.scope ?? [];
     if (!scope.length) throw new ForbiddenError(`${action}: no audience scope is configured for your author groups`);
     const allowed = new Set((await this.infra.bus.request(ResolveAudience, { audience: { users: [], groups: scope } satisfies Audience })).userIds);
-    const outside = recipients.filter((u) => !allowed.has(u));
+    const outside = resolved.userIds.filter((u) => !allowed.has(u));
     if (outside.length) throw new ForbiddenError(`${action}: the audience reaches ${outside.length} people outside your scope (${scope.join(', ')})`);
+    // Recipients of a computer or network-range audience are also admitted when they connect later, unchecked.
+    if (resolved.presenceBased) throw new ForbiddenError(`${action}: computer and network-range audiences need the admin role (whoever connects there later receives the alert, inside your scope or not)`);
   }
 
   /** Checked before the alert is looked up, so a recipient cannot probe which alert ids exist. */

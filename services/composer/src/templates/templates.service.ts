@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ResolveAudience } from '@herald/contracts';
+import { assertKnownAudience, ConflictError, NotFoundError, ResolveAudience } from '@herald/contracts';
 import { Principal, requireRole, Role } from '@herald/auth';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { sanitizeAlertBody } from '../alerts/sanitize';
 import { presentationFor } from '../alerts/emergency-content';
-import { assertKnownAudience } from '../alerts/known-audience';
 import { checkEscalation } from '../alerts/escalation-check';
 import { TemplateRequest } from './template.dto';
 import { TemplateDoc, TemplateRepository } from './template.repository';

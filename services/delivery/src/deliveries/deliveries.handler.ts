@@ -15,7 +15,7 @@ export class DeliveriesHandler {
 
   @MessagePattern(PendingAlerts.key)
   async pending(@Payload() req: z.infer<typeof PendingAlerts.request>): Promise<{ alerts: ClientAlert[] }> {
-    return { alerts: await this.deliveries.pendingFor(req.userId) };
+    return { alerts: await this.deliveries.pendingFor(req.userId, req.presence) };
   }
 
   @MessagePattern(SnoozeDelivery.key)

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { alertIdOf, ANSWER_REQUIRED_SEVERITIES, ClientAlert, ConflictError, DeliveryView, NotFoundError, Receipt, Severity, UnprocessableError } from '@herald/contracts';
+import { alertIdOf, ANSWER_REQUIRED_SEVERITIES, ClientAlert, ClientPresence, ConflictError, DeliveryView, NotFoundError, Receipt, Severity, UnprocessableError } from '@herald/contracts';
 import { JsonLogger } from '@herald/observability';
 import { AuditTrail, Infra, INFRA } from '@herald/runtime';
+import { LateJoinService } from '../late-join/late-join.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DoNotDisturbService } from '../do-not-disturb/do-not-disturb.service';
 
@@ -13,7 +14,7 @@ const SNOOZABLE: readonly Severity[] = ['info', 'warning'];
 export class DeliveriesService {
   private readonly log: JsonLogger;
 
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService, private readonly lateJoin: LateJoinService) {
     this.log = infra.logger('delivery');
   }
 
@@ -62,8 +63,15 @@ export class DeliveriesService {
     });
   }
 
-  /** What a connecting recipient gets: every open alert, minus info/warning held while they are in quiet hours. */
-  async pendingFor(userId: string): Promise<ClientAlert[]> {
+  /**
+   * What a connecting client must show. Given where it connects from, alerts targeting that computer or network
+   * are first extended to the user; if that fails (directory down), the alerts they already have still go out —
+   * minus info/warning held while the recipient is in quiet hours.
+   */
+  async pendingFor(userId: string, presence?: ClientPresence): Promise<ClientAlert[]> {
+    if (presence) {
+      await this.lateJoin.admit(userId, presence).catch((err: Error) => this.log.write('warn', 'could not check computer / network-range alerts for a connecting user', { userId, error: err.message }));
+    }
     return this.dnd.filterPending(userId, await this.repo.pendingFor(userId, this.infra.clock.now().toISOString()));
   }
 

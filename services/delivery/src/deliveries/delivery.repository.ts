@@ -110,6 +110,12 @@ export class DeliveryRepository {
     return new Map((await this.occurrences.find({ _id: { $in: [...new Set(ids)] } })).map((o) => [o._id, o]));
   }
 
+  /** Which of these occurrences already have a delivery for the user. */
+  async deliveredOccurrences(occurrenceIds: string[], userId: string): Promise<Set<string>> {
+    if (!occurrenceIds.length) return new Set();
+    return new Set((await this.deliveries.find({ _id: { $in: occurrenceIds.map((o) => deliveryId(o, userId)) } })).map((d) => d.occurrenceId));
+  }
+
   getDelivery(occurrenceId: string, userId: string): Promise<DeliveryDoc | null> {
     return this.deliveries.findOne({ _id: deliveryId(occurrenceId, userId) });
   }

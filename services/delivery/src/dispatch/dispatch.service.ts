@@ -5,6 +5,7 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, OccurrenceDoc } from '../deliveries/delivery.repository';
 import { DoNotDisturbService } from '../do-not-disturb/do-not-disturb.service';
 import { fanOut } from './fan-out';
+import { LateJoinService } from '../late-join/late-join.service';
 
 type Dispatch = z.infer<typeof DispatchRequested.schema>;
 
@@ -14,15 +15,17 @@ type Dispatch = z.infer<typeof DispatchRequested.schema>;
  */
 @Injectable()
 export class DispatchService {
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {}
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService, private readonly lateJoin: LateJoinService) {}
 
   async dispatch(d: Dispatch, correlationId?: string): Promise<void> {
     // A firing already on the bus when the alert was recalled must not put it back on screens.
     if (await this.repo.isRecalled(d.alertId)) return;
-    const { userIds } = await this.infra.bus.request(ResolveAudience, { audience: d.audience }, { correlationId });
+    const { userIds, presenceBased } = await this.infra.bus.request(ResolveAudience, { audience: d.audience }, { correlationId });
     const now = this.infra.clock.now().toISOString();
     const occurrence: OccurrenceDoc = { _id: d.occurrenceId, alertId: d.alertId, ...d.content, sentAt: now, validUntil: d.validUntil, recipients: userIds.length };
     await this.repo.saveOccurrence(occurrence);
+    // computer / network-range audiences also reach whoever connects there later, while the occurrence is valid
+    if (presenceBased) await this.lateJoin.remember(occurrence, d.audience);
     const fresh = await this.repo.target(occurrence, userIds, now);
     // A recall that landed while targeting finds no deliveries yet: settle them here instead of fanning out.
     if (await this.repo.isRecalled(d.alertId)) {

@@ -4,6 +4,7 @@ import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { DeliveryRepository, toClientAlert } from '../deliveries/delivery.repository';
 import { DoNotDisturbService, HOLDABLE } from '../do-not-disturb/do-not-disturb.service';
 import { fanOut } from '../dispatch/fan-out';
+import { LateJoinService } from '../late-join/late-join.service';
 
 /**
  * What happens to an occurrence after its fan-out: recall (admin takes it off every screen), expiry (its window
@@ -12,17 +13,19 @@ import { fanOut } from '../dispatch/fan-out';
  */
 @Injectable()
 export class LifecycleService {
-  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService) {}
+  constructor(@Inject(INFRA) private readonly infra: Infra, private readonly repo: DeliveryRepository, private readonly audit: AuditTrail, private readonly dnd: DoNotDisturbService, private readonly lateJoin: LateJoinService) {}
 
   async recall(alertId: string, requestedBy: string, correlationId?: string, reason: RecallReason = 'recall'): Promise<void> {
     const at = this.now();
     await this.repo.markRecalled(alertId, at, requestedBy);
+    await this.lateJoin.forget({ alertId });
     const recalled = await this.repo.terminate({ alertId }, 'recalled', at);
     for (const o of await this.repo.occurrencesOf(alertId)) await this.pushRecall(alertId, o._id, correlationId, reason);
     await this.audit.record([{ id: `${alertId}:recalled-deliveries`, actor: requestedBy, action: 'delivery.recalled', subject: `alert:${alertId}`, alertId, correlationId, details: { deliveries: recalled, reason } }], correlationId);
   }
 
   async expire(alertId: string, occurrenceId: string, correlationId?: string): Promise<void> {
+    await this.lateJoin.forget({ occurrenceId });
     const expired = await this.repo.terminate({ occurrenceId }, 'expired', this.now());
     // Displayed-but-unacknowledged screens hold it too: they are told to take it down at the end of its window.
     await this.pushRecall(alertId, occurrenceId, correlationId, 'expired');

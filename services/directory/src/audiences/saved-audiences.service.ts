@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Audience, ConflictError, NotFoundError, UnprocessableError } from '@herald/contracts';
+import { assertKnownAudience, Audience, AudienceExclusion, ConflictError, NotFoundError } from '@herald/contracts';
 import { hasRole, Principal, requireRole, Role } from '@herald/auth';
-import { AuditTrail } from '@herald/runtime';
+import { AuditTrail, Infra, INFRA } from '@herald/runtime';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { AudienceRepository, SavedAudienceDoc } from './audience.repository';
 import { AudienceService } from './audience.service';
@@ -19,7 +19,13 @@ const view = ({ _id, nameKey: _, ...rest }: SavedAudienceDoc): SavedAudienceView
 /** Saved audiences, previews before sending, and the directory picker's search. */
 @Injectable()
 export class SavedAudiencesService {
-  constructor(private readonly repo: AudienceRepository, private readonly audiences: AudienceService, private readonly snapshots: SnapshotService, private readonly audit: AuditTrail) {}
+  constructor(
+    @Inject(INFRA) private readonly infra: Infra,
+    private readonly repo: AudienceRepository,
+    private readonly audiences: AudienceService,
+    private readonly snapshots: SnapshotService,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async create(p: Principal, req: CreateAudienceRequest): Promise<SavedAudienceView> {
     requireRole(p, EDITORS, 'saving an audience');
@@ -62,8 +68,29 @@ export class SavedAudiencesService {
       members: snap.describe(resolved.userIds.slice(0, req.limit)),
       unknownUsers: resolved.unknownUsers,
       unknownGroups: resolved.unknownGroups,
+      unknownComputers: resolved.unknownComputers,
+      ...(await this.presenceCounts(req.audience)),
       snapshotAt: snap.syncedAt.toISOString(),
     };
+  }
+
+  /**
+   * How many users the computer and network-range clauses select on their own (include and exclude side), so the
+   * sender sees what presence contributes; absent when the audience has none.
+   */
+  private async presenceCounts(a: Audience): Promise<{ presence?: Record<string, number> }> {
+    const parts: [string, AudienceExclusion | undefined, 'computers' | 'networks'][] = [
+      ['computers', a, 'computers'],
+      ['networks', a, 'networks'],
+      ['excludedComputers', a.exclude, 'computers'],
+      ['excludedNetworks', a.exclude, 'networks'],
+    ];
+    const counts: Record<string, number> = {};
+    for (const [label, part, key] of parts) {
+      const list = part?.[key];
+      if (list?.length) counts[label] = (await this.audiences.resolve({ users: [], groups: [], [key]: list })).userIds.length;
+    }
+    return Object.keys(counts).length ? { presence: { ...counts, windowMinutes: this.infra.env.PRESENCE_WINDOW_MINUTES } } : {};
   }
 
   /** For an author (not admin): how many of these recipients their scope does not cover, so a send would be refused. */
@@ -84,11 +111,10 @@ export class SavedAudiencesService {
     return this.snapshots.syncStatus();
   }
 
-  /** A saved audience must resolve: a bad filter is 400, unknown names 422. */
+  /** A saved audience must resolve: a bad filter or network range is 400, unknown names 422. */
   private async checked(audience: Audience) {
     const resolved = await this.audiences.resolve(audience);
-    if (resolved.unknownGroups.length) throw new UnprocessableError(`audience.groups: unknown group(s): ${resolved.unknownGroups.join(', ')}`, 'audience.groups');
-    if (resolved.unknownUsers.length) throw new UnprocessableError(`audience.users: unknown user(s): ${resolved.unknownUsers.join(', ')}`, 'audience.users');
+    assertKnownAudience(resolved);
     return resolved;
   }
 }

@@ -11,6 +11,7 @@ const snapshot = new DirectorySnapshot(
     ],
     groups: [],
     ous: [],
+    computers: [],
     marker: '',
   },
   new Date(),

@@ -1,5 +1,5 @@
 import { Person } from '@herald/contracts';
-import { DirectoryExport, DirectoryOu, DirectoryUser, normaliseDn } from '@herald/directory-source';
+import { DirectoryComputer, DirectoryExport, DirectoryOu, DirectoryUser, normaliseDn } from '@herald/directory-source';
 
 interface SnapGroup {
   name: string;
@@ -25,6 +25,9 @@ export class DirectorySnapshot {
   private readonly groupsByDn = new Map<string, SnapGroup>();
   private readonly groupsByName = new Map<string, SnapGroup>();
   private readonly ousByDn = new Map<string, DirectoryOu>();
+  /** Computers by normalised DN, and by lower-cased cn and DNS host name (a name may be shared: several entries). */
+  private readonly computersByDn = new Map<string, DirectoryComputer>();
+  private readonly computersByName = new Map<string, DirectoryComputer[]>();
   private readonly closures = new Map<string, ReadonlySet<string>>();
 
   constructor(data: DirectoryExport, readonly syncedAt: Date) {
@@ -38,10 +41,32 @@ export class DirectorySnapshot {
       this.groupsByName.set(g.name.toLowerCase(), group);
     }
     for (const o of data.ous) this.ousByDn.set(normaliseDn(o.dn), o);
+    // snapshots stored before computers were synced have none
+    for (const c of data.computers ?? []) {
+      this.computersByDn.set(normaliseDn(c.dn), c);
+      for (const name of new Set([c.name.toLowerCase(), c.dnsHostName?.toLowerCase()])) {
+        if (name) this.computersByName.set(name, [...(this.computersByName.get(name) ?? []), c]);
+      }
+    }
   }
 
-  get counts(): { users: number; groups: number; ous: number } {
-    return { users: this.usersById.size, groups: this.groupsByName.size, ous: this.ousByDn.size };
+  get counts(): { users: number; groups: number; ous: number; computers: number } {
+    return { users: this.usersById.size, groups: this.groupsByName.size, ous: this.ousByDn.size, computers: this.computersByDn.size };
+  }
+
+  /**
+   * The computers a name selects: the computer with that cn, DNS host name or DN, or every computer below an OU DN
+   * (possibly none). Null when the name is none of these. Plain map lookups: the name never becomes a filter.
+   */
+  computers(name: string): DirectoryComputer[] | null {
+    const byName = this.computersByName.get(name.trim().toLowerCase());
+    if (byName) return byName;
+    const dn = normaliseDn(name);
+    const byDn = this.computersByDn.get(dn);
+    if (byDn) return [byDn];
+    if (!this.ousByDn.has(dn)) return null;
+    const suffix = `,${dn}`;
+    return [...this.computersByDn].filter(([cdn]) => cdn.endsWith(suffix)).map(([, c]) => c);
   }
 
   user(id: string): DirectoryUser | undefined {

@@ -1,7 +1,7 @@
 import { DirectoryChanges, DirectoryExport, normaliseDn } from '@herald/directory-source';
 
 /**
- * Applies an incremental change set to the export a snapshot was built from: changed users, groups and OUs replace
+ * Applies an incremental change set to the export a snapshot was built from: changed users, groups, OUs and computers replace
  * their previous version (matched by normalised DN), users that became disabled are dropped. Pure: returns a new
  * export, so the snapshot being served is never modified under a reader.
  */
@@ -16,6 +16,7 @@ export function mergeChanges(base: DirectoryExport, changes: DirectoryChanges): 
     users: byDn(base.users, changes.users, changes.disabled),
     groups: byDn(base.groups, changes.groups),
     ous: byDn(base.ous, changes.ous),
+    computers: byDn(base.computers ?? [], changes.computers ?? []),
     marker: changes.marker || base.marker,
   };
 }

@@ -3,15 +3,17 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { Server, Socket } from 'socket.io';
 import type { ZodError } from 'zod';
-import { AlertRecall, ClientAlert, ClientHelloSchema, ClientReceiptSchema, ClientResponseSchema, ClientSnoozeSchema, ClientToServerEvents, DeliveryReceipts, DomainError, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SnoozeAck, SnoozeDelivery, SOCKET_USER_ROOM } from '@herald/contracts';
+import { AlertRecall, ClientAlert, ClientHello, ClientHelloSchema, ClientPresence, ClientReceiptSchema, ClientResponseSchema, ClientSnoozeSchema, ClientToServerEvents, DeliveryReceipts, DomainError, PendingAlerts, Receipt, ReceiptAck, ServerToClientEvents, SnoozeAck, SnoozeDelivery, SOCKET_USER_ROOM } from '@herald/contracts';
 import { Principal, socketAuth } from '@herald/auth';
 import { counter, JsonLogger } from '@herald/observability';
 import { Infra, INFRA } from '@herald/runtime';
-import { ReceiptBatcher } from './receipt-batcher';
+import { Batcher } from './batcher';
+import { clientAddress, TrustProxy } from './client-address';
+import { PresenceReporter, Session } from './presence-reporter';
 
 const replyOf = (ack: unknown): ReceiptAck => (typeof ack === 'function' ? (ack as ReceiptAck) : () => undefined);
 
-type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; client: string }>;
+type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; client: string; session: Session }>;
 
 const malformed = counter('herald_gateway_malformed_events_total', 'Socket events refused because their payload was invalid', ['event']);
 const recalled = counter('herald_gateway_recalls_pushed_total', 'Recall events emitted to connected sockets (recall or expiry)');
@@ -25,13 +27,15 @@ const pushed = counter('herald_gateway_alerts_pushed_total', 'Alerts emitted to 
 @Injectable()
 export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private io?: Server<ClientToServerEvents, ServerToClientEvents>;
-  private readonly batcher: ReceiptBatcher;
+  private readonly batcher: Batcher<Receipt>;
+  private readonly presence: PresenceReporter;
   private readonly log: JsonLogger;
   private readonly instance = `${hostname()}:${process.pid}`;
 
   constructor(@Inject(INFRA) private readonly infra: Infra, private readonly http: HttpAdapterHost) {
     this.log = infra.logger('gateway');
-    this.batcher = new ReceiptBatcher((receipts) => infra.bus.publish(DeliveryReceipts, { receipts }), infra.env.RECEIPT_BATCH_SIZE, infra.env.RECEIPT_BATCH_MS);
+    this.batcher = new Batcher((receipts) => infra.bus.publish(DeliveryReceipts, { receipts }), infra.env.RECEIPT_BATCH_SIZE, infra.env.RECEIPT_BATCH_MS);
+    this.presence = new PresenceReporter(infra, this.log, () => this.sessions());
   }
 
   onApplicationBootstrap(): void {
@@ -39,16 +43,23 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     this.io = new Server(this.http.httpAdapter.getHttpServer(), { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
     this.io.use(socketAuth(this.infra.tokens));
     this.io.on('connection', (socket: HeraldSocket) => void this.onConnection(socket));
+    this.presence.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.batcher.flush();
     this.io?.disconnectSockets(true);
+    await this.presence.stop();
   }
 
   private async onConnection(socket: HeraldSocket): Promise<void> {
     const { userId } = socket.data.principal;
-    socket.data.client = this.describeClient(socket);
+    const hello = this.helloOf(socket);
+    socket.data.client = this.describeClient(socket, hello);
+    const session: Session = { sessionId: `${this.instance}:${socket.id}`, userId, presence: this.presenceOf(socket, hello) };
+    socket.data.session = session;
+    this.presence.connected(session);
+    socket.on('disconnect', () => this.presence.disconnected(session));
     // Register handlers first so receipts sent right after connect are never dropped.
     socket.on('receipt', (raw: unknown, ack?: unknown) => void this.onReceipt(socket, raw, ack));
     socket.on('respond', (raw: unknown, ack?: unknown) => void this.onRespond(socket, raw, ack));
@@ -58,7 +69,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     });
     await socket.join(SOCKET_USER_ROOM(userId));
     try {
-      const { alerts } = await this.infra.bus.request(PendingAlerts, { userId });
+      const { alerts } = await this.infra.bus.request(PendingAlerts, { userId, presence: session.presence });
       for (const alert of alerts) socket.emit('alert', alert);
       pushed.inc({ source: 'pending' }, alerts.length);
       await this.sentReceipts(alerts.map((a) => ({ occurrenceId: a.occurrenceId, userId })));
@@ -115,13 +126,35 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
    * Who sent a receipt, for the audit trail and computer/network targeting: the client's own hello (kind, machine
    * name, addresses) when it parses, the peer address the gateway saw, and this gateway instance.
    */
-  private describeClient(socket: HeraldSocket): string {
-    const hello = ClientHelloSchema.safeParse((socket.handshake.auth as { hello?: unknown } | undefined)?.hello);
-    const parts = [hello.success ? hello.data.kind : 'unknown'];
-    if (hello.success && hello.data.hostname) parts.push(`host=${hello.data.hostname}`);
-    if (hello.success && hello.data.addresses?.length) parts.push(`addr=${hello.data.addresses.join(',')}`);
+  private describeClient(socket: HeraldSocket, hello: ClientHello | null): string {
+    const parts = [hello?.kind ?? 'unknown'];
+    if (hello?.hostname) parts.push(`host=${hello.hostname}`);
+    if (hello?.addresses?.length) parts.push(`addr=${hello.addresses.join(',')}`);
     parts.push(`peer=${socket.handshake.address}`, `via=${this.instance}`);
     return parts.join(' ').slice(0, 200);
+  }
+
+  private helloOf(socket: HeraldSocket): ClientHello | null {
+    const hello = ClientHelloSchema.safeParse((socket.handshake.auth as { hello?: unknown } | undefined)?.hello);
+    return hello.success ? hello.data : null;
+  }
+
+  /**
+   * Where the client is, for computer and network-range audiences: the computer name its hello reports, and the
+   * address it connects from (through the proxies TRUST_PROXY names; never the addresses the client claims).
+   */
+  private presenceOf(socket: HeraldSocket, hello: ClientHello | null): ClientPresence {
+    const trust = this.http.httpAdapter.getInstance<{ get(key: string): TrustProxy | undefined }>().get('trust proxy fn') ?? (() => false);
+    const computer = hello?.hostname?.trim();
+    return { ...(computer ? { computer } : {}), address: clientAddress(socket.request, trust) || 'unknown' };
+  }
+
+  /** The sessions this gateway holds, for the presence heartbeat. */
+  private *sessions(): Iterable<Session> {
+    for (const socket of this.io?.of('/').sockets.values() ?? []) {
+      const session = (socket as HeraldSocket).data.session;
+      if (session) yield session;
+    }
   }
 
   /** Pushes one fan-out chunk to the recipients connected here and reports them as `sent`. */
