@@ -6,3 +6,4 @@ export * from './directory-generator';
 export * from './session';
 export * from './tcp-switch';
 export * from './browser';
+export * from './sse';

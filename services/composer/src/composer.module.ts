@@ -15,6 +15,7 @@ import { EmergencyController } from './emergency/emergency.controller';
 import { EmergencyService } from './emergency/emergency.service';
 import { AccountabilityController } from './accountability/accountability.controller';
 import { AccountabilityService } from './accountability/accountability.service';
+import { SummaryFeeds } from './accountability/summary-feeds';
 
 /** Composer: the admin REST API — login and sessions, alert authoring, send-now, crisis templates and emergency firing; asks delivery for per-recipient state. */
 @Module({})
@@ -40,6 +41,7 @@ export class ComposerModule {
         TemplatesService,
         EmergencyService,
         AccountabilityService,
+        SummaryFeeds,
       ],
     };
   }
