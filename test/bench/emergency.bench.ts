@@ -6,7 +6,7 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import { TokenService } from '@herald/auth';
 import { ClientAlert } from '@herald/contracts';
-import { DEMO, eventually, generateDirectory, Harness, login, Recipient, repoRoot, startDistributed, startSingleNode, uniqueName, writeDemoLdifWith } from '@herald/testing';
+import { DEMO, eventually, generateDirectory, Harness, login, Recipient, repoRoot, sendAlert, startDistributed, startSingleNode, uniqueName, writeDemoLdifWith } from '@herald/testing';
 import { BIG } from './generate-directory';
 
 /**
@@ -19,6 +19,7 @@ import { BIG } from './generate-directory';
  */
 const BASE = 'ou=crowd,dc=example,dc=com';
 const CONNECT_BATCH = 100;
+const SETTLE_BATCH = 1_000;
 
 type Stats = { p50: number; p99: number; max: number };
 function stats(ms: number[]): Stats {
@@ -35,13 +36,40 @@ async function connectAll(gatewayUrl: string, tokens: string[]): Promise<Recipie
   return sockets;
 }
 
+interface Staff {
+  admin: string;
+  crisis: string;
+  /** Someone outside the crowd, connected after each batch to tell when the batch's connections have been served. */
+  probe: { userId: string; token: string };
+}
+
+/**
+ * Connects a client per token, SETTLE_BATCH at a time, waiting after each batch until its connections have been
+ * served: every connect asks delivery for that user's pending alerts (a query FerretDB v1 answers by scanning the
+ * deliveries), and an emergency fired during that storm would measure the storm. The probe, who has one alert
+ * pending, reconnects after each batch; once it has received that alert, the requests ahead of its own are done.
+ */
+async function connectSettled(h: Harness, tokens: string[], staff: Staff): Promise<Recipient[]> {
+  const started = performance.now();
+  const pending = await sendAlert(h.route, staff.admin, { title: 'Settle', body: '<p>Connected.</p>', severity: 'info', audience: { users: [staff.probe.userId], groups: [] } });
+  const sockets: Recipient[] = [];
+  for (let i = 0; i < tokens.length; i += SETTLE_BATCH) {
+    sockets.push(...(await connectAll(h.gatewayUrl, tokens.slice(i, i + SETTLE_BATCH))));
+    const probe = await Recipient.connect(h.gatewayUrl, staff.probe.token);
+    await eventually(() => probe.alerts.some((a) => a.alertId === pending.id), 300_000, "the probe's pending alert (the crowd's connections served)");
+    probe.close();
+  }
+  console.log(`N=${tokens.length}  connected and served in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return sockets;
+}
+
 /**
  * Connects a client per token, fires a crisis template for them and returns each client's arrival time of that
  * emergency after the request was sent. Arrivals are matched by alert id: a reconnecting client may first get older
  * alerts still pending for it.
  */
-async function fireAndTime(h: Harness, tokens: string[], audience: Record<string, unknown>, staff: { admin: string; crisis: string }): Promise<number[]> {
-  const sockets = await connectAll(h.gatewayUrl, tokens);
+async function fireAndTime(h: Harness, tokens: string[], audience: Record<string, unknown>, staff: Staff): Promise<number[]> {
+  const sockets = await connectSettled(h, tokens, staff);
   try {
     const arrivals: { alertId: string; at: number }[] = [];
     for (const s of sockets) s.socket.on('alert', (a: ClientAlert) => arrivals.push({ alertId: a.alertId, at: performance.now() }));
@@ -61,10 +89,10 @@ async function singleNode(n: number): Promise<number[]> {
   const crowd = generateDirectory({ base: BASE, prefix: 'crowd-', users: n, groups: 3, depth: 1, regions: 1, teamsPerRegion: 1, password: DEMO.password });
   const h = await startSingleNode({ DIRECTORY_LDIF: writeDemoLdifWith(crowd, join(dir, 'directory.ldif')) });
   try {
-    const [admin, crisis] = await Promise.all([login(h.route, DEMO.admin), login(h.route, DEMO.crisis)]);
+    const [admin, crisis, outsider] = await Promise.all([login(h.route, DEMO.admin), login(h.route, DEMO.crisis), login(h.route, DEMO.outsider)]);
     const tokens: string[] = [];
     for (const u of crowd.users) tokens.push(await login(h.route, u.uid));
-    return await fireAndTime(h, tokens, { groups: ['crowd-all-staff'] }, { admin, crisis });
+    return await fireAndTime(h, tokens, { groups: ['crowd-all-staff'] }, { admin, crisis, probe: { userId: DEMO.outsider, token: outsider } });
   } finally {
     await h.close();
     rmSync(dir, { recursive: true, force: true });
@@ -82,10 +110,14 @@ async function distributed(sizes: number[], measure: (label: string, n: number, 
   // Tokens signed with the deployment's secret, as composer's login would issue them (10k LDAP binds are not the subject).
   const tokens = new TokenService(secret, 3_600);
   const issue = (userId: string, roles: ('admin' | 'crisis' | 'recipient')[]) => tokens.issue({ userId, displayName: userId, roles }).token;
-  const staff = { admin: issue('bench-admin', ['admin', 'recipient']), crisis: issue('bench-crisis', ['crisis', 'recipient']) };
+  const admin = issue('bench-admin', ['admin', 'recipient']);
+  const crisis = issue('bench-crisis', ['crisis', 'recipient']);
   try {
     let first = 0;
-    for (const n of sizes) {
+    for (const [round, n] of sizes.entries()) {
+      // The probe is a different user each round: the previous round left it an alert it never acknowledged.
+      const probeId = `${BIG.prefix}u${99_999 - round}`;
+      const staff = { admin, crisis, probe: { userId: probeId, token: issue(probeId, ['recipient']) } };
       // Fresh recipients per size, so no one has an earlier emergency pending when they connect.
       const users = Array.from({ length: n }, (_, i) => `${BIG.prefix}u${first + i}`);
       first += n;
