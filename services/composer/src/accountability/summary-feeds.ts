@@ -45,9 +45,13 @@ export class SummaryFeeds implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.feeds.clear();
+    this.stopTimer();
+  }
+
+  private stopTimer(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.feeds.clear();
   }
 
   private async refresh(feed: Feed): Promise<void> {
@@ -70,6 +74,6 @@ export class SummaryFeeds implements OnApplicationShutdown {
     feed.viewers.delete(viewer);
     if (feed.viewers.size) return;
     this.feeds.delete(alertId);
-    if (!this.feeds.size) this.onApplicationShutdown();
+    if (!this.feeds.size) this.stopTimer();
   }
 }
