@@ -1,12 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import type { ClientAlert } from '@herald/contracts';
-import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, Recipient, repoRoot, sendAlert, startSingleNode } from '@herald/testing';
+import { DEMO, deliveriesOf, eventually, Harness, launchChromium, login, newAlert, Recipient, repoRoot, sendAlert, SseReader, startSingleNode } from '@herald/testing';
 
 const WEBHOOK_TOKEN = 'test-emergency-webhook-token-0123456789';
 const run = promisify(execFile);
@@ -209,28 +208,16 @@ describe('emergency alerts and answers — single-node demo', () => {
 
     // The live board: server-sent events, read as an admin console would.
     type Summary = { byState: Record<string, number>; byResponse: { id: string; count: number }[]; unanswered: { userId: string; mail?: string; department?: string; location?: string }[]; allClearAt: string | null };
-    const events: Summary[] = [];
-    const url = new URL(h.route('/api/alerts') + `/api/alerts/${sent.id}/summary/stream`);
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => get(url, { headers: { authorization: `Bearer ${grace}` } }, resolve).on('error', reject));
-    assert.equal(stream.statusCode, 200);
-    assert.match(String(stream.headers['content-type']), /^text\/event-stream/);
-    let buffer = '';
-    stream.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^event: summary\ndata: (.*)$/s.exec(frame);
-        if (data) events.push(JSON.parse(data[1]) as Summary);
-      }
-    });
+    const stream = await SseReader.open(`${h.route('/api/alerts')}/api/alerts/${sent.id}/summary/stream`, grace);
+    assert.equal(stream.response.statusCode, 200);
+    assert.match(String(stream.response.headers['content-type']), /^text\/event-stream/);
+    const events = () => stream.events<Summary>('summary');
     try {
-      await eventually(() => events.length > 0, 5_000, 'the first summary event');
-      assert.equal(events[0].unanswered.length, 3);
+      await eventually(() => events().length > 0, 5_000, 'the first summary event');
+      assert.equal(events()[0].unanswered.length, 3);
       await alice.respond(sent.occurrenceId, 'safe');
       await dave.respond(sent.occurrenceId, 'help', 'ankle');
-      const answered = await eventually(() => events.find((e) => e.byResponse.every((r) => r.count === 1)), 5_000, 'the board to show both answers');
+      const answered = await eventually(() => events().find((e) => e.byResponse.every((r) => r.count === 1)), 5_000, 'the board to show both answers');
       assert.deepEqual(answered.byResponse.map((r) => [r.id, r.count]), [['safe', 1], ['help', 1]]);
       assert.equal(answered.byState.responded, 2);
       assert.deepEqual(answered.unanswered.map(({ userId, mail, department, location }) => ({ userId, mail, department, location })), [
@@ -240,13 +227,13 @@ describe('emergency alerts and answers — single-node demo', () => {
       await api('/api/alerts').post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${frank}`).expect(403);
       await api('/api/alerts').post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${grace}`).expect(202);
       await eventually(() => erin.recalls.some((r) => r.alertId === sent.id && r.reason === 'all-clear'), 5_000, "erin's screen to be cleared");
-      const closed = await eventually(() => events.find((e) => e.allClearAt !== null), 5_000, 'the board to show the all clear');
+      const closed = await eventually(() => events().find((e) => e.allClearAt !== null), 5_000, 'the board to show the all clear');
       assert.equal(closed.byState.recalled, 1, 'erin, who never answered, is recalled');
       assert.equal(closed.byState.responded, 2, 'answers stand');
       const now = (await api('/api/alerts').get(`/api/alerts/${sent.id}/summary`).set('authorization', `Bearer ${grace}`).expect(200)).body;
       assert.deepEqual(now, closed, 'the stream and the summary agree');
     } finally {
-      stream.destroy();
+      stream.close();
     }
   });
 

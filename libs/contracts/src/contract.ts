@@ -11,6 +11,12 @@ export interface EventContract<T> {
   readonly consumer: ConsumerService;
   /** Every instance of the consumer receives its own copy (e.g. gateways), instead of competing for it. */
   readonly broadcast: boolean;
+  /**
+   * At most this many unacknowledged messages per consumer instance, below the bus-wide prefetch: for heavy
+   * messages whose backlog must stay on the broker (where a message on another queue can overtake it), not in the
+   * consumer's socket buffer ahead of everything else it will read.
+   */
+  readonly prefetch?: number;
 }
 
 /** A request/reply call answered by exactly one instance of the responder service. */
@@ -32,8 +38,14 @@ function checkKey(key: string): string {
 }
 
 /** Declares an event contract; the key is checked against the `<domain>.<event>.v<N>` convention. */
-export function defineEvent<T>(key: string, consumer: ConsumerService, schema: z.ZodType<T>, opts: { broadcast?: boolean } = {}): EventContract<T> {
-  return { kind: 'event', key: checkKey(key), schema, consumer, broadcast: opts.broadcast ?? false };
+export function defineEvent<T>(key: string, consumer: ConsumerService, schema: z.ZodType<T>, opts: { broadcast?: boolean; prefetch?: number } = {}): EventContract<T> {
+  if (opts.prefetch !== undefined && !(Number.isInteger(opts.prefetch) && opts.prefetch >= 1)) throw new Error(`prefetch of "${key}" must be a positive integer`);
+  return { kind: 'event', key: checkKey(key), schema, consumer, broadcast: opts.broadcast ?? false, ...(opts.prefetch ? { prefetch: opts.prefetch } : {}) };
+}
+
+/** How many messages of `contract` one consumer may hold unacknowledged, given the bus-wide prefetch. */
+export function prefetchOf(contract: EventContract<unknown>, busPrefetch: number): number {
+  return Math.min(contract.prefetch ?? busPrefetch, busPrefetch);
 }
 
 /** Declares a request/reply contract. */

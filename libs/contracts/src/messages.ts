@@ -79,8 +79,12 @@ export const DescribeUsers = defineRpc(
 
 const FanoutSchema = z.object({ alert: ClientAlertSchema, recipients: z.array(z.string()).min(1) });
 
-/** Delivery → every gateway: push one occurrence to the sockets of these recipients (one message per chunk). */
-export const AlertFanout = defineEvent('alert.fanout.v1', 'gateway', FanoutSchema, { broadcast: true });
+/**
+ * Delivery → every gateway: push one occurrence to the sockets of these recipients (one message per chunk).
+ * Prefetch 2: the rest of a large broadcast's chunks wait on the broker, so an emergency fan-out (its own queue)
+ * is read by a busy gateway after at most two ordinary chunks, never after the whole broadcast.
+ */
+export const AlertFanout = defineEvent('alert.fanout.v1', 'gateway', FanoutSchema, { broadcast: true, prefetch: 2 });
 
 /** The same for an emergency, on its own queue at every gateway, never behind the chunks of a large broadcast. */
 export const EmergencyFanout = defineEvent('alert.emergency-fanout.v1', 'gateway', FanoutSchema, { broadcast: true });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventContract, RpcContract, UnavailableError } from '@herald/contracts';
+import { EventContract, prefetchOf, RpcContract, UnavailableError } from '@herald/contracts';
 import { Bus, BusOptions, DeadLetter, DEFAULT_BUS_OPTIONS, EventHandler, MessageContext, PublishOptions, RequestOptions, retryDelay, RpcHandler } from './bus';
 import { answer, unwrapReply } from './rpc-envelope';
 
@@ -96,7 +96,7 @@ export class MemoryBus implements Bus {
       const r = contract.schema.safeParse(body);
       return r.success ? null : `invalid payload: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`;
     };
-    list.push(new MemoryQueue(contract.key, (b, ctx) => handler(b as T, ctx), this.opts, (dl) => this.deadLettered(dl), validate));
+    list.push(new MemoryQueue(contract.key, (b, ctx) => handler(b as T, ctx), { ...this.opts, prefetch: prefetchOf(contract, this.opts.prefetch) }, (dl) => this.deadLettered(dl), validate));
     this.queues.set(contract.key, list);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
-import { EventContract, RpcContract, UnavailableError } from '@herald/contracts';
+import { EventContract, prefetchOf, RpcContract, UnavailableError } from '@herald/contracts';
 import { Bus, BusOptions, DeadLetter, DEFAULT_BUS_OPTIONS, EventHandler, PublishOptions, RequestOptions, retryDelay, RpcHandler } from './bus';
 import { answer, unwrapReply } from './rpc-envelope';
 
@@ -120,7 +120,7 @@ export class RabbitMqBus implements Bus {
     const setup: Setup = async (model) => {
       const ch = await model.createConfirmChannel();
       ch.on('error', (err: Error) => this.log('error', 'consumer channel error', { key: contract.key, error: err.message }));
-      await ch.prefetch(this.opts.prefetch);
+      await ch.prefetch(prefetchOf(contract, this.opts.prefetch));
       const args = { 'x-dead-letter-exchange': `${ns}.dlx` };
       const q = contract.broadcast
         ? (await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false, arguments: args })).queue

@@ -25,6 +25,7 @@ const C = {
   retried: defineEvent('test.retried.v1', 'delivery', Thing),
   doomed: defineEvent('test.doomed.v1', 'delivery', Thing),
   busy: defineEvent('test.busy.v1', 'delivery', Thing),
+  capped: defineEvent('test.capped.v1', 'delivery', Thing, { prefetch: 1 }),
   shared: defineEvent('test.shared.v1', 'audit', Thing),
   fanout: defineEvent('test.fanout.v1', 'gateway', Thing, { broadcast: true }),
   echo: defineRpc('test.echo.v1', 'directory', EchoRequest, EchoReply),
@@ -281,6 +282,23 @@ for (const [name, adapter] of ADAPTERS) {
       await eventually(() => finished.length === 6, 5_000, 'all six to finish');
       assert.deepEqual([...started].sort(), ['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
       assert.equal(maxInFlight, 2);
+    });
+
+    test("a contract's own prefetch caps the bus-wide one: prefetch 1 on a bus with prefetch 10 holds one message at a time", async () => {
+      const bus = await w.bus({ prefetch: 10 });
+      const g = gate(w);
+      const started: string[] = [];
+      await bus.consume(C.capped, async (p) => {
+        started.push(p.id);
+        if (p.id === 'm0') await g.wait;
+      });
+      for (let i = 0; i < 3; i++) await bus.publish(C.capped, { id: `m${i}`, n: i });
+      await eventually(() => started.length >= 1, 5_000, 'the first handler to start');
+      await settle();
+      assert.deepEqual(started, ['m0'], 'nothing more is handed out while one is unacknowledged');
+      g.open();
+      await eventually(() => started.length === 3, 5_000, 'the other two to follow');
+      assert.deepEqual(started, ['m0', 'm1', 'm2']);
     });
 
     test('a broadcast contract delivers its own copy to every consumer instance', async () => {

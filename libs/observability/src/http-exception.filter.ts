@@ -27,6 +27,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.status(400).json({ statusCode: 400, error: 'VALIDATION_FAILED', message: 'body: malformed JSON', field: 'body', correlationId });
       return;
     }
+    if ((err as { type?: string })?.type === 'entity.too.large') {
+      const { limit } = err as { limit?: number };
+      res.status(413).json({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${limit ?? 'the limit of'} bytes`, field: 'body', correlationId });
+      return;
+    }
     this.logger.write('error', 'unhandled error', { correlationId, method: req.method, url: req.url, error: (err as Error)?.message, stack: (err as Error)?.stack });
     res.status(500).json({ statusCode: 500, error: 'INTERNAL', message: 'internal error', correlationId });
   }

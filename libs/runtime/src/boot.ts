@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory, Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AnyContract } from '@herald/contracts';
 import { ServiceName } from '@herald/config';
 import { AuthGuard } from '@herald/auth';
@@ -9,6 +10,12 @@ import { HealthController } from './health.controller';
 import { Infra, INFRA } from './infra';
 import { AuditTrail } from './audit-trail';
 import { RefusalAuditFilter } from './refusal-audit.filter';
+
+/**
+ * Largest JSON body accepted: an audience may name 10,000 users (AudienceSchema) of up to 256 characters each.
+ * Express's default (100 kB) refused a 10,000-user audience; a larger body is a 413 naming `body`.
+ */
+const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /** What each service contributes to a process: its Nest module and the bus contracts it consumes. */
 export interface ServiceDefinition {
@@ -36,7 +43,8 @@ export async function bootHerald(processName: string, services: ServiceDefinitio
   class HeraldProcessModule {}
 
   const logger = infra.logger(processName);
-  const app = await NestFactory.create(HeraldProcessModule, { logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(HeraldProcessModule, { logger, abortOnError: false });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (infra.env.TRUST_PROXY) app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(infra.env.TRUST_PROXY) ? Number(infra.env.TRUST_PROXY) : infra.env.TRUST_PROXY);
   app.useGlobalFilters(new RefusalAuditFilter(new AuditTrail(infra), new HttpExceptionFilter(logger), logger));
   app.connectMicroservice({ strategy: new HeraldTransport(infra.bus, services.flatMap((s) => s.contracts)) }, { inheritAppConfig: true });

@@ -68,14 +68,17 @@ export function distributedEnv(ns: string): Record<string, string> {
   };
 }
 
-/** Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. */
-export async function startDistributed(extraEnv: Record<string, string> = {}): Promise<DistributedHarness> {
+/**
+ * Distributed mode: one process per service, real RabbitMQ, MongoDB-compatible store and OpenLDAP. `serviceEnv`
+ * overrides variables for one service only (e.g. a gateway reaching the broker through a TcpSwitch).
+ */
+export async function startDistributed(extraEnv: Record<string, string> = {}, serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<DistributedHarness> {
   const env = { ...distributedEnv(uniqueName('t')), ...extraEnv };
   const procs = new Map<ServiceName, Proc>();
   const extra: Proc[] = [];
   try {
     // Consumers first, so their queues exist before anyone publishes.
-    for (const svc of ['directory', 'delivery', 'audit', 'scheduler', 'gateway', 'composer'] as const) procs.set(svc, await startProcess(svc, env));
+    for (const svc of ['directory', 'delivery', 'audit', 'scheduler', 'gateway', 'composer'] as const) procs.set(svc, await startProcess(svc, { ...env, ...serviceEnv[svc] }));
   } catch (err) {
     await Promise.all([...procs.values()].map((p) => p.stop()));
     throw err;

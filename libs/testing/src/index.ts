@@ -7,3 +7,4 @@ export * from './session';
 export * from './tcp-switch';
 export * from './browser';
 export * from './smtp';
+export * from './sse';

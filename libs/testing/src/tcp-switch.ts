@@ -1,12 +1,19 @@
 import { createServer, connect, Server, Socket } from 'node:net';
 
+interface Link {
+  client: Socket;
+  upstream: Socket;
+}
+
 /**
- * A TCP forwarder standing in for the load balancer in front of the gateways: a client keeps one address while the
- * test cuts it off (every connection dropped, new ones refused) or points it at another gateway process.
+ * A TCP forwarder standing in for the network between two processes: the load balancer in front of the gateways
+ * (a client keeps one address while the test cuts it off or points it at another gateway process), or the link of
+ * one service to the broker (the test stalls it, as a service too busy to read its socket would).
  */
 export class TcpSwitch {
   private target?: { host: string; port: number };
-  private readonly open = new Set<Socket>();
+  private readonly links = new Set<Link>();
+  private stalled = false;
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(targetUrl: string): Promise<TcpSwitch> {
@@ -32,6 +39,21 @@ export class TcpSwitch {
     this.dropAll();
   }
 
+  /**
+   * Stops forwarding on every connection, both ways, without closing any: bytes wait in the socket buffers (and the
+   * sender's) until `resume`, in their order, as they would for a process whose event loop is busy.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const l of this.links) this.unpipe(l);
+  }
+
+  /** Forwards again everything a `stall` held back. */
+  resume(): void {
+    this.stalled = false;
+    for (const l of this.links) this.pipe(l);
+  }
+
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -39,21 +61,36 @@ export class TcpSwitch {
 
   private accept(client: Socket): void {
     if (!this.target) return void client.destroy();
-    const upstream = connect(this.target.port, this.target.host);
-    for (const s of [client, upstream]) {
-      this.open.add(s);
+    const link = { client, upstream: connect(this.target.port, this.target.host) };
+    this.links.add(link);
+    for (const s of [link.client, link.upstream]) {
       s.on('error', () => undefined);
       s.on('close', () => {
-        this.open.delete(s);
-        client.destroy();
-        upstream.destroy();
+        this.links.delete(link);
+        link.client.destroy();
+        link.upstream.destroy();
       });
     }
+    if (this.stalled) link.client.pause();
+    else this.pipe(link);
+  }
+
+  private pipe({ client, upstream }: Link): void {
     client.pipe(upstream).pipe(client);
   }
 
+  private unpipe({ client, upstream }: Link): void {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  }
+
   private dropAll(): void {
-    for (const s of this.open) s.destroy();
-    this.open.clear();
+    for (const l of this.links) {
+      l.client.destroy();
+      l.upstream.destroy();
+    }
+    this.links.clear();
   }
 }

@@ -18,6 +18,7 @@ import { AccountabilityController } from './accountability/accountability.contro
 import { AccountabilityService } from './accountability/accountability.service';
 import { DoNotDisturbController } from './me/do-not-disturb.controller';
 import { DoNotDisturbService } from './me/do-not-disturb.service';
+import { SummaryFeeds } from './accountability/summary-feeds';
 
 /** Composer: the admin REST API — login and sessions, alert authoring, send-now, crisis templates and emergency firing; asks delivery for per-recipient state. */
 @Module({})
@@ -45,6 +46,7 @@ export class ComposerModule {
         EmergencyService,
         AccountabilityService,
         DoNotDisturbService,
+        SummaryFeeds,
       ],
     };
   }

@@ -4,22 +4,23 @@ import { CurrentPrincipal, Principal } from '@herald/auth';
 import { ZodPipe } from '@herald/runtime';
 import { AlertIdParam } from '../alerts/alert.dto';
 import { AccountabilityService } from './accountability.service';
+import { SummaryFeeds } from './summary-feeds';
 import { streamSummary } from './summary-stream';
 
 @Controller('api/alerts')
 export class AccountabilityController {
-  constructor(private readonly accountability: AccountabilityService) {}
+  constructor(private readonly accountability: AccountabilityService, private readonly feeds: SummaryFeeds) {}
 
   @Get(':id/summary')
   summary(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string) {
     return this.accountability.summary(p, id);
   }
 
-  /** Server-sent events: a `summary` event at once and whenever it changes (checked every SUMMARY_REFRESH_MS). */
+  /** Server-sent events: a `summary` event at once and whenever it changes (checked every SUMMARY_REFRESH_MS, once for all viewers of the alert). */
   @Get(':id/summary/stream')
   async stream(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(AlertIdParam, 'id')) id: string, @Res() res: ServerResponse): Promise<void> {
     const alert = await this.accountability.readable(p, id);
-    streamSummary(res, () => this.accountability.build(alert), this.accountability.refreshMs);
+    streamSummary(res, (viewer) => this.feeds.watch(alert, viewer));
   }
 
   @Post(':id/all-clear')
