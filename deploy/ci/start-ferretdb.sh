@@ -7,7 +7,7 @@
 # - `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` compiles, but the binary panics at start
 #   ("Invalid build/version/version.txt file content"): version.txt is generated upstream and is not in the module zip.
 #   So we copy the module source, write version.txt, and `go build` that copy.
-# - Two small patches (v1 is end-of-life upstream, so no fixed release exists):
+# - Three small patches (v1 is end-of-life upstream, so no fixed release exists):
 #   1. the `update` handler defers closing each statement's SQLite cursor to the end of the whole command. With the
 #      SQLite pool of 100 connections per database, an update command with >= 100 statements that match a document
 #      (e.g. bulkWrite of 100 updateOne) deadlocks that database for good (and listDatabases with it) until FerretDB
@@ -15,7 +15,13 @@
 #   2. `{_id: <string|ObjectId>}` lookups (the only filter pushed down to SQL) used `->'$._id'` while the _id index is
 #      on `->"_id"`, so SQLite scanned the whole table for every _id lookup/update/delete. Patched to the index
 #      expression: _id operations use the index (10k-doc collection: updateOne by _id ~18 ms -> ~1.5 ms).
-#   The patched binary reports `package: herald-ci-patch2` in `ferretdb --version`; any other binary is rebuilt.
+#   3. a conditional update is not atomic: the handler reads the matching documents, then writes them back by _id,
+#      and another update may commit in between. Two concurrent updates of one document, `{_id, rank < 1}` → rank 1
+#      and `{alertId, rank < 4}` → rank 6, ended at rank 1 in 155 of 200 tries (serially it is always 6), so a
+#      recalled delivery could be moved back to `sent` by a late receipt. MongoDB updates one document atomically.
+#      Patched: the update, findAndModify and delete commands run one at a time (a process-wide mutex), which is
+#      what makes their conditions hold; reads and inserts stay concurrent.
+#   The patched binary reports `package: herald-ci-patch3` in `ferretdb --version`; any other binary is rebuilt.
 set -euo pipefail
 
 if [ -n "${MONGODB_URL:-}" ]; then echo "ferretdb skipped: MONGODB_URL is set"; exit 0; fi
@@ -24,7 +30,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=${HERALD_CI_STATE:-$REPO/.ci-state}
 DIR=$STATE/ferretdb
 VERSION=v1.24.2
-PATCH=herald-ci-patch2
+PATCH=herald-ci-patch3
 PORT=${HERALD_FERRETDB_PORT:-27017}   # override only for experiments
 URL=mongodb://127.0.0.1:$PORT
 mkdir -p "$DIR/data"
@@ -71,6 +77,13 @@ if [ -z "$BIN" ]; then
   sed -i -e $'s/^\t\tdefer closer.Close()$/\t\t\/\/ herald-ci patch 1: closed right after UpdateDocument below/' \
     -e $'s/^\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)$/&\\n\t\tcloser.Close()/' "$UPD"
   sed -i -e $'s/^\tIDColumn = DefaultColumn + "->\'$._id\'"$/\tIDColumn = DefaultColumn + `->"_id"` \/\/ herald-ci patch 2: same expression as the _id index/' "$MD"
+  H=$WORK/internal/handler
+  for f in msg_update.go:MsgUpdate msg_findandmodify.go:MsgFindAndModify msg_delete.go:MsgDelete; do
+    [ "$(grep -c "^func (h \*Handler) ${f#*:}(connCtx context.Context, msg \*wire.OpMsg) (\*wire.OpMsg, error) {\$" "$H/${f%%:*}")" = 1 ] ||
+      { echo "ferretdb: patch 3 target ${f#*:} not found in $H/${f%%:*}" >&2; exit 1; }
+    sed -i -e "s/^func (h \*Handler) ${f#*:}(connCtx context.Context, msg \*wire.OpMsg) (\*wire.OpMsg, error) {\$/&\n\theraldWriteMu.Lock() \/\/ herald-ci patch 3\n\tdefer heraldWriteMu.Unlock()/" "$H/${f%%:*}"
+  done
+  printf 'package handler\n\nimport "sync"\n\n// heraldWriteMu: herald-ci patch 3, one write command at a time so conditional updates are atomic.\nvar heraldWriteMu sync.Mutex\n' >"$H/herald_write_lock.go"
   mkdir -p "$GOBIN_DIR"
   (cd "$WORK" && quiet go build -trimpath -buildvcs=false -o "$GOBIN_DIR/ferretdb.tmp" ./cmd/ferretdb)
   mv -f "$GOBIN_DIR/ferretdb.tmp" "$GOBIN_DIR/ferretdb"
