@@ -207,7 +207,7 @@ describe('emergency alerts and answers — single-node demo', () => {
     await api('/api/alerts').get(`/api/alerts/${sent.id}/summary`).set('authorization', `Bearer ${frank}`).expect(403);
 
     // The live board: server-sent events, read as an admin console would.
-    type Summary = { byState: Record<string, number>; byResponse: { id: string; count: number }[]; unanswered: { userId: string; mail?: string; department?: string; location?: string }[]; allClearAt: string | null };
+    type Summary = { byState: Record<string, number>; byResponse: { id: string; count: number }[]; unanswered: { userId: string; mail?: string; phone?: string; department?: string; location?: string }[]; allClearAt: string | null };
     const stream = await SseReader.open(`${h.route('/api/alerts')}/api/alerts/${sent.id}/summary/stream`, grace);
     assert.equal(stream.response.statusCode, 200);
     assert.match(String(stream.response.headers['content-type']), /^text\/event-stream/);
@@ -220,8 +220,8 @@ describe('emergency alerts and answers — single-node demo', () => {
       const answered = await eventually(() => events().find((e) => e.byResponse.every((r) => r.count === 1)), 5_000, 'the board to show both answers');
       assert.deepEqual(answered.byResponse.map((r) => [r.id, r.count]), [['safe', 1], ['help', 1]]);
       assert.equal(answered.byState.responded, 2);
-      assert.deepEqual(answered.unanswered.map(({ userId, mail, department, location }) => ({ userId, mail, department, location })), [
-        { userId: 'erin', mail: 'erin@example.com', department: 'Operations', location: 'Paris' },
+      assert.deepEqual(answered.unanswered.map(({ userId, mail, phone, department, location }) => ({ userId, mail, phone, department, location })), [
+        { userId: 'erin', mail: 'erin@example.com', phone: '+33 1 99 00 00 25 (ext. 2)', department: 'Operations', location: 'Paris' },
       ]);
 
       await api('/api/alerts').post(`/api/alerts/${sent.id}/all-clear`).set('authorization', `Bearer ${frank}`).expect(403);

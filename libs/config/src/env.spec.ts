@@ -49,6 +49,7 @@ describe('loadEnv', () => {
       LDAP_DEPARTMENT_ATTR: 'departmentNumber',
       LDAP_LOCATION_ATTR: 'l',
       LDAP_MANAGER_ATTR: 'manager',
+      LDAP_PHONE_ATTR: 'telephoneNumber',
       LDAP_CHANGE_ATTR: 'modifyTimestamp',
       DIRECTORY_SYNC_INTERVAL_SECONDS: 3600,
       DIRECTORY_INCREMENTAL_SYNC_SECONDS: 60,

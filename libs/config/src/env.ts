@@ -76,6 +76,7 @@ export const envSchema = z.object({
   LDAP_DEPARTMENT_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('departmentNumber'),
   LDAP_LOCATION_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('l'),
   LDAP_MANAGER_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('manager'),
+  LDAP_PHONE_ATTR: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('telephoneNumber'),
   LDAP_CHANGE_ATTR: z.enum(['modifyTimestamp', 'whenChanged', 'uSNChanged']).default('modifyTimestamp'),
   DIRECTORY_SYNC_INTERVAL_SECONDS: int(10, 7 * 24 * 3600).default(3600),
   DIRECTORY_INCREMENTAL_SYNC_SECONDS: int(0, 24 * 3600).default(60),

@@ -64,8 +64,10 @@ export const PersonSchema = z.object({
   mail: z.string().optional(),
   department: z.string().optional(),
   location: z.string().optional(),
-  /** Their manager (directory `manager` attribute, a DN), resolved to a person when the snapshot holds them. */
-  manager: z.object({ id: z.string().optional(), dn: z.string(), displayName: z.string(), mail: z.string().optional() }).optional(),
+  /** Phone number to call them (directory `telephoneNumber`, or LDAP_PHONE_ATTR), as the directory stores it. */
+  phone: z.string().optional(),
+  /** Their manager (directory `manager` attribute, a DN), resolved to a person (with mail and phone) when the snapshot holds them. */
+  manager: z.object({ id: z.string().optional(), dn: z.string(), displayName: z.string(), mail: z.string().optional(), phone: z.string().optional() }).optional(),
 });
 export type Person = z.infer<typeof PersonSchema>;
 

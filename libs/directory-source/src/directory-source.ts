@@ -8,6 +8,8 @@ export interface DirectoryUser {
   location?: string;
   /** DN of their manager (the `manager` attribute, or what LDAP_MANAGER_ATTR names). */
   manager?: string;
+  /** Phone number to reach them (the `telephoneNumber` attribute, or what LDAP_PHONE_ATTR names), as stored. */
+  phone?: string;
 }
 
 export interface DirectoryGroup {

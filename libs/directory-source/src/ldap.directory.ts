@@ -48,9 +48,10 @@ export interface AttributeMap {
   department: string;
   location: string;
   manager: string;
+  phone: string;
 }
 
-const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l', manager: 'manager' };
+const DEFAULT_ATTRIBUTES: AttributeMap = { displayName: 'displayName', mail: 'mail', department: 'departmentNumber', location: 'l', manager: 'manager', phone: 'telephoneNumber' };
 const PAGE = 1_000;
 const DEFAULT_COMPUTER_FILTER = '(|(objectClass=computer)(objectClass=device))';
 const str = (v: Entry[string] | undefined): string | undefined => {
@@ -126,6 +127,7 @@ export class LdapDirectory implements DirectorySource {
   private toUser(e: Entry): DirectoryUser {
     const id = str(e[this.opts.usernameAttr]) ?? '';
     const manager = str(e[this.attrs.manager]);
+    const phone = str(e[this.attrs.phone]);
     return {
       id,
       dn: e.dn,
@@ -134,6 +136,7 @@ export class LdapDirectory implements DirectorySource {
       department: str(e[this.attrs.department]),
       location: str(e[this.attrs.location]),
       ...(manager ? { manager } : {}),
+      ...(phone ? { phone } : {}),
     };
   }
 

@@ -35,6 +35,7 @@ export class LdifDirectory implements DirectorySource {
           department: first(e, 'departmentnumber') ?? first(e, 'ou'),
           location: first(e, 'l'),
           ...(first(e, 'manager') ? { manager: first(e, 'manager') } : {}),
+          ...(first(e, 'telephonenumber') ? { phone: first(e, 'telephonenumber') } : {}),
         };
         this.users.set(user.id.toLowerCase(), { user, password: first(e, 'userpassword') });
         this.usersByDn.set(normaliseDn(e.dn), user);

@@ -298,6 +298,99 @@ describe('LdapDirectory: membership cycles and stale members on the server', () 
   }
 });
 
+/**
+ * Phone numbers, for the accountability board and escalation digests: read exactly as stored. OpenLDAP's
+ * telephoneNumber is a PrintableString (digits, letters, space and ' ( ) + , - . / : ? =, several of them LDAP DN and
+ * filter specials); AD stores it as a Unicode string, so the Unicode value is read through LDAP_PHONE_ATTR mapped to a
+ * DirectoryString attribute (description), as a deployment keeping extensions elsewhere would.
+ */
+const PRINTABLE_PHONE = "+33 (0)1 99,00=00+25 / ext. 2? 'desk'";
+const UNICODE_PHONE = '☎ +81 (3) 1234-5678 内線 *42* \\ Zoë, R&D';
+
+describe('LdifDirectory: phone numbers', () => {
+  const b64 = (v: string) => Buffer.from(v, 'utf8').toString('base64');
+  const dir = new LdifDirectory(
+    parseLdif(`
+dn: uid=p1,ou=people,dc=t
+objectClass: inetOrgPerson
+uid: p1
+cn: Printable Phone
+telephoneNumber: ${PRINTABLE_PHONE}
+
+dn: uid=p2,ou=people,dc=t
+objectClass: inetOrgPerson
+uid: p2
+cn: Unicode Phone
+telephoneNumber:: ${b64(UNICODE_PHONE)}
+
+dn: uid=p3,ou=people,dc=t
+objectClass: inetOrgPerson
+uid: p3
+cn: No Phone
+`),
+  );
+
+  test('telephoneNumber is read back exactly, LDAP specials and Unicode included; no attribute, no phone', async () => {
+    const found = new Map((await dir.findUsers(['p1', 'p2', 'p3'])).map((u) => [u.id, u]));
+    assert.equal(found.get('p1')?.phone, PRINTABLE_PHONE);
+    assert.equal(found.get('p2')?.phone, UNICODE_PHONE);
+    assert.ok(found.has('p3') && !('phone' in found.get('p3')!), 'no phone key without the attribute');
+    assert.deepEqual(new Map((await dir.exportAll()).users.map((u) => [u.id, u.phone])), new Map([['p1', PRINTABLE_PHONE], ['p2', UNICODE_PHONE], ['p3', undefined]]));
+  });
+
+  test('the demo directory: erin and her manager carol have phones, alice none', async () => {
+    const demo = LdifDirectory.fromFile(DEMO_LDIF());
+    const found = new Map((await demo.findUsers(['alice', 'carol', 'erin'])).map((u) => [u.id, u.phone]));
+    assert.deepEqual(found, new Map([['alice', undefined], ['carol', '+33 1 99 00 00 03'], ['erin', '+33 1 99 00 00 25 (ext. 2)']]));
+  });
+});
+
+describe('LdapDirectory: phone numbers on the server', () => {
+  const prefix = uniqueName('phone');
+  const printable = { uid: `${prefix}-p`, dn: userDn(`${prefix}-p`) };
+  const unicode = { uid: `${prefix}-u`, dn: userDn(`${prefix}-u`) };
+  const password = 'phone-test-password';
+  let admin: Client;
+
+  before(async () => {
+    admin = new Client({ url: servers.ldapUrl, timeout: 5_000, connectTimeout: 5_000 });
+    await admin.bind(servers.ldapBindDn, servers.ldapBindPassword);
+    await admin.add(printable.dn, { objectClass: 'inetOrgPerson', uid: printable.uid, cn: 'Printable Phone', sn: 'Phone', telephoneNumber: PRINTABLE_PHONE, userPassword: password });
+    await admin.add(unicode.dn, { objectClass: 'inetOrgPerson', uid: unicode.uid, cn: 'Unicode Phone', sn: 'Phone', description: UNICODE_PHONE });
+  });
+
+  after(async () => {
+    if (!admin) return;
+    for (const dn of [printable.dn, unicode.dn]) await admin.del(dn).catch(() => undefined);
+    await admin.unbind();
+  });
+
+  test('telephoneNumber (the default) is read back exactly by findUsers, authenticate and the full export', { timeout: 20_000 }, async () => {
+    const dir = new LdapDirectory(ldapOptions('memberof'));
+    try {
+      const found = new Map((await dir.findUsers([printable.uid, unicode.uid])).map((u) => [u.id, u]));
+      assert.equal(found.get(printable.uid)?.phone, PRINTABLE_PHONE);
+      assert.ok(found.has(unicode.uid) && !('phone' in found.get(unicode.uid)!), 'no telephoneNumber, no phone key');
+      assert.equal((await dir.authenticate(printable.uid, password))?.phone, PRINTABLE_PHONE);
+      const exported = (await dir.exportAll()).users.find((u) => u.id === printable.uid);
+      assert.equal(exported?.phone, PRINTABLE_PHONE);
+    } finally {
+      await dir.close();
+    }
+  });
+
+  test('LDAP_PHONE_ATTR mapped to another attribute: a Unicode value with filter specials is read back exactly', { timeout: 20_000 }, async () => {
+    const dir = new LdapDirectory(ldapOptions('recursive', { attributes: { phone: 'description' } }));
+    try {
+      const found = new Map((await dir.findUsers([printable.uid, unicode.uid])).map((u) => [u.id, u.phone]));
+      assert.deepEqual(found, new Map([[printable.uid, undefined], [unicode.uid, UNICODE_PHONE]]));
+      assert.equal((await dir.exportAll()).users.find((u) => u.id === unicode.uid)?.phone, UNICODE_PHONE);
+    } finally {
+      await dir.close();
+    }
+  });
+});
+
 describe('LdapDirectory: unavailable directory', () => {
   const ops = (dir: DirectorySource): [string, () => Promise<unknown>][] => [
     ['authenticate', () => dir.authenticate('alice', DEMO.password)],

@@ -79,7 +79,7 @@ export async function createInfra(env: Env, processName: string): Promise<Infra>
       changeAttr: env.LDAP_CHANGE_ATTR,
       startTls: env.LDAP_STARTTLS,
       ca: readCa(env.LDAP_CA_FILE),
-      attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR, manager: env.LDAP_MANAGER_ATTR },
+      attributes: { displayName: env.LDAP_DISPLAY_NAME_ATTR, mail: env.LDAP_MAIL_ATTR, department: env.LDAP_DEPARTMENT_ATTR, location: env.LDAP_LOCATION_ATTR, manager: env.LDAP_MANAGER_ATTR, phone: env.LDAP_PHONE_ATTR },
     });
   };
 

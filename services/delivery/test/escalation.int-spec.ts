@@ -80,11 +80,11 @@ describe('escalation by e-mail (all services in-process, ManualClock, real SMTP 
     assert.equal(toErin.length, 2, 'erin: her own escalation and the digest for bob');
     const erinDigest = toErin.find((m) => m.subject.includes('reports'))!;
     assert.equal(erinDigest.subject, '[EMERGENCY] Evacuate building <B>: 1 of your reports have not answered');
-    assert.match(erinDigest.text, /- Bob Brown \(bob\): bob@example\.com, Engineering, Lyon/);
+    assert.match(erinDigest.text, /- Bob Brown \(bob\): bob@example\.com, \+33 4 65 71 00 12, Engineering, Lyon\n/);
     assert.doesNotMatch(erinDigest.text, /Alice/);
     const [carolDigest] = smtp.to('carol@example.com');
-    assert.match(carolDigest.text, /- Erin Evans \(erin\): erin@example\.com, Operations, Paris/);
-    assert.match(carolDigest.html, /<li>Erin Evans \(erin\): erin@example\.com, Operations, Paris<\/li>/);
+    assert.match(carolDigest.text, /- Erin Evans \(erin\): erin@example\.com, \+33 1 99 00 00 25 \(ext\. 2\), Operations, Paris\n/);
+    assert.match(carolDigest.html, /<li>Erin Evans \(erin\): erin@example\.com, \+33 1 99 00 00 25 \(ext\. 2\), Operations, Paris<\/li>/);
 
     const d = await deliveries(id);
     assert.equal(d.get('alice')?.escalation, null);
@@ -92,9 +92,9 @@ describe('escalation by e-mail (all services in-process, ManualClock, real SMTP 
     assert.equal(d.get('bob')!.escalation!.at, h.clock.now().toISOString());
 
     const board = (await h.api('get', `/api/alerts/${id}/summary`).expect(200)).body;
-    assert.deepEqual(board.unanswered.map((u: { userId: string; manager?: { id: string; displayName: string; mail: string } }) => [u.userId, u.manager]), [
-      ['bob', { id: 'erin', dn: 'uid=erin,ou=people,dc=example,dc=com', displayName: 'Erin Evans', mail: 'erin@example.com' }],
-      ['erin', { id: 'carol', dn: 'uid=carol,ou=people,dc=example,dc=com', displayName: 'Carol Clark', mail: 'carol@example.com' }],
+    assert.deepEqual(board.unanswered.map((u: { userId: string; phone?: string; manager?: { id: string; displayName: string; mail: string; phone?: string } }) => [u.userId, u.phone, u.manager]), [
+      ['bob', '+33 4 65 71 00 12', { id: 'erin', dn: 'uid=erin,ou=people,dc=example,dc=com', displayName: 'Erin Evans', mail: 'erin@example.com', phone: '+33 1 99 00 00 25 (ext. 2)' }],
+      ['erin', '+33 1 99 00 00 25 (ext. 2)', { id: 'carol', dn: 'uid=carol,ou=people,dc=example,dc=com', displayName: 'Carol Clark', mail: 'carol@example.com', phone: '+33 1 99 00 00 03' }],
     ]);
     assert.equal(board.unanswered[0].escalation.state, 'sent');
 
@@ -141,7 +141,7 @@ describe('escalation by e-mail (all services in-process, ManualClock, real SMTP 
     await h.advance(5);
     const [digest] = await eventually(() => (smtp.to('carol@example.com').filter((m) => m.subject.includes('Gas leak')).length ? smtp.to('carol@example.com').filter((m) => m.subject.includes('Gas leak')) : null), 5_000, "dave's manager's digest");
     assert.equal(digest.subject, '[CRITICAL] Gas leak in hall C: 1 of your reports have not answered');
-    assert.match(digest.text, /- Dave Dubois \(dave\): dave@example\.com, Sales, Lille/);
+    assert.match(digest.text, /- Dave Dubois \(dave\): dave@example\.com, \+33 3 53 01 00 41, Sales, Lille\n/);
     assert.deepEqual(smtp.to('dave@example.com'), [], 'manager only: dave himself is not e-mailed');
     const d = await eventually(async () => ((await deliveries(fired.id)).get('dave')?.escalation ? await deliveries(fired.id) : null), 5_000, 'escalation recorded');
     assert.deepEqual({ ...d.get('dave')!.escalation, at: 'x' }, { at: 'x', channel: 'manager', state: 'sent', to: 'carol@example.com', attempts: 1 });

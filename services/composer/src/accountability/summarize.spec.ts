@@ -29,7 +29,7 @@ const options = [
   { id: 'help', label: 'I need help' },
 ];
 
-test('counts by state and by answer add up; the unanswered are listed with their directory details, manager and escalation', () => {
+test('counts by state and by answer add up; the unanswered are listed with their directory details (phone included), manager and escalation', () => {
   const s = summarize(
     'a',
     options,
@@ -40,7 +40,7 @@ test('counts by state and by answer add up; the unanswered are listed with their
       delivery('cat', { state: 'acknowledged', acknowledgedAt: at }),
       delivery('dan', { escalation: { at, channel: 'email', state: 'sent', to: 'dan@x', attempts: 1 } }),
     ],
-    new Map([['zoe', { id: 'zoe', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x' } }]]),
+    new Map([['zoe', { id: 'zoe', displayName: 'Zoe', mail: 'zoe@x', phone: '+33 1 99 00 00 25 (ext. 2)', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x', phone: '+33 1 99 00 00 03' } }]]),
     null,
   );
   assert.equal(s.recipients, 5);
@@ -52,7 +52,7 @@ test('counts by state and by answer add up; the unanswered are listed with their
   assert.deepEqual(s.unanswered, [
     { userId: 'cat', state: 'acknowledged' },
     { userId: 'dan', state: 'targeted', escalation: { at, channel: 'email', state: 'sent', to: 'dan@x', attempts: 1 } },
-    { userId: 'zoe', state: 'displayed', displayName: 'Zoe', mail: 'zoe@x', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x' } },
+    { userId: 'zoe', state: 'displayed', displayName: 'Zoe', mail: 'zoe@x', phone: '+33 1 99 00 00 25 (ext. 2)', department: 'Ops', location: 'Paris', manager: { id: 'max', dn: 'uid=max,dc=x', displayName: 'Max', mail: 'max@x', phone: '+33 1 99 00 00 03' } },
   ]);
 });
 

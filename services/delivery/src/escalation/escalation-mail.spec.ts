@@ -24,14 +24,15 @@ test('no link when the public address is unknown', () => {
   assert.doesNotMatch(m.html, /Open Herald/);
 });
 
-test('a manager digest lists each report once, sorted, with how to reach them', () => {
+test('a manager digest lists each report once, sorted, with how to reach them: mail, phone, department, location', () => {
   const m = managerDigest(alert, { displayName: 'Erin' }, [
-    { id: 'zoe', displayName: 'Zoe <Z>', mail: 'zoe@x', location: 'Paris' },
+    { id: 'zoe', displayName: 'Zoe <Z>', mail: 'zoe@x', phone: '+33 1 99 00 00 25 (ext. <2>)', location: 'Paris' },
     { id: 'bob', displayName: 'Bob', department: 'Sales' },
+    { id: 'amy', displayName: 'Amy', phone: '☎ 内線 42\r\nBcc: x', department: 'R&D', location: 'Lyon' },
   ]);
-  assert.match(m.subject, /: 2 of your reports have not answered$/);
-  assert.match(m.text, /- Bob \(bob\): Sales\n- Zoe <Z> \(zoe\): zoe@x, Paris\n/);
-  assert.match(m.html, /<li>Bob \(bob\): Sales<\/li><li>Zoe &lt;Z&gt; \(zoe\): zoe@x, Paris<\/li>/);
+  assert.match(m.subject, /: 3 of your reports have not answered$/);
+  assert.match(m.text, /- Amy \(amy\): ☎ 内線 42 Bcc: x, R&D, Lyon\n- Bob \(bob\): Sales\n- Zoe <Z> \(zoe\): zoe@x, \+33 1 99 00 00 25 \(ext\. <2>\), Paris\n/);
+  assert.match(m.html, /<li>Amy \(amy\): ☎ 内線 42 Bcc: x, R&amp;D, Lyon<\/li><li>Bob \(bob\): Sales<\/li><li>Zoe &lt;Z&gt; \(zoe\): zoe@x, \+33 1 99 00 00 25 \(ext\. &lt;2&gt;\), Paris<\/li>/);
 });
 
 test('body text: blocks become lines, entities are decoded once', () => {

@@ -64,7 +64,8 @@ export function recipientMail(alert: AlertFacts, person: Pick<Person, 'displayNa
   return { subject, text, html };
 }
 
-const contact = (p: Person): string => [p.mail, p.department, p.location].filter(Boolean).join(', ');
+/** How to reach a report: mail and phone first, then where they work; each on one line (directory values are free text). */
+const contact = (p: Person): string => [p.mail, p.phone, p.department, p.location].filter((v): v is string => !!v).map(oneLine).join(', ');
 
 /** To a manager: one message listing every report of theirs who has not answered, with how to reach them. */
 export function managerDigest(alert: AlertFacts, manager: Pick<Person, 'displayName'>, reports: Person[]): MailContent {

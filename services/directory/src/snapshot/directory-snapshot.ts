@@ -146,18 +146,18 @@ export class DirectorySnapshot {
     return { users, groups, ous };
   }
 
-  /** Display details of the given users, in the given order, each with their manager (whom to call about them). */
+  /** Contact details (mail, phone, department, location) of the given users, in the given order, each with their manager (whom to call about them). */
   describe(ids: string[]): Person[] {
     return ids
       .map((id) => this.usersById.get(id.toLowerCase()))
       .filter((u): u is DirectoryUser => !!u)
-      .map(({ id, displayName, mail, department, location, manager }) => ({ id, displayName, mail, department, location, ...(manager ? { manager: this.managerOf(manager) } : {}) }));
+      .map(({ id, displayName, mail, department, location, phone, manager }) => ({ id, displayName, mail, department, location, ...(phone ? { phone } : {}), ...(manager ? { manager: this.managerOf(manager) } : {}) }));
   }
 
   /** A manager DN as a person: the synced user it names, else (outside the base, disabled) the DN's first value as a name. */
   private managerOf(dn: string): NonNullable<Person['manager']> {
     const m = this.usersByDn.get(normaliseDn(dn));
-    if (m) return { id: m.id, dn: m.dn, displayName: m.displayName, ...(m.mail ? { mail: m.mail } : {}) };
+    if (m) return { id: m.id, dn: m.dn, displayName: m.displayName, ...(m.mail ? { mail: m.mail } : {}), ...(m.phone ? { phone: m.phone } : {}) };
     return { dn, displayName: /^[^=]+=((?:\\.|[^,\\])+)/.exec(dn)?.[1]?.replace(/\\(.)/g, '$1') ?? dn };
   }
 }
