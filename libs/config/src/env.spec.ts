@@ -55,6 +55,8 @@ describe('loadEnv', () => {
       JWT_SECRET: '',
       METRICS_TOKEN: '',
       EMERGENCY_WEBHOOK_TOKEN: '',
+      EMERGENCY_WEBHOOK_MAX_PER_MINUTE: 3,
+      EMERGENCY_IDEMPOTENCY_HOURS: 24,
       JWT_TTL_SECONDS: 900,
       REFRESH_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
