@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { DEMO, deliveriesOf, eventually, login, Recipient, uniqueName } from '@herald/testing';
+import { EXIT, runEmergencyCommand } from '@herald/cli';
 import { ClockedHerald, STORE_VARIANTS } from '../../scheduler/test/clocked-herald';
 
 const WEBHOOK_TOKEN = 'test-emergency-webhook-token-0123456789';
@@ -136,5 +137,27 @@ for (const store of STORE_VARIANTS) describe(`emergency firing retries and webho
     h.clock.advance(121_000);
     await hook(t.id).expect(202);
     assert.equal((await received(t.title, 1)).length, 1);
+  });
+
+  test('the CLI sends an Idempotency-Key: a scripted retry with --idempotency-key fires once; each plain invocation fires anew', async () => {
+    const t = await template();
+    const env = { HERALD_URL: h.url, HERALD_TOKEN: grace };
+    const argv = ['emergency', 'fire', t.id, '--idempotency-key', 'cron run 2026-12-04'];
+    const first = await runEmergencyCommand(argv, env);
+    assert.equal(first.code, EXIT.fired, first.out);
+    const id = /alert (\S+) /.exec(first.out)![1];
+    assert.match(first.out, /Idempotency-Key 'cron run 2026-12-04'\)\.\n$/);
+    const retry = await runEmergencyCommand(argv, env);
+    assert.equal(retry.code, EXIT.fired);
+    assert.equal(retry.out, `Already fired: template ${t.id} went out as alert ${id} "${t.title}" under Idempotency-Key 'cron run 2026-12-04'; nothing new was sent.\n`);
+    const hooked = await runEmergencyCommand(argv, { HERALD_URL: h.url, HERALD_WEBHOOK_TOKEN: WEBHOOK_TOKEN });
+    assert.match(hooked.out, /^Fired template/, 'the webhook is another caller: its keys are its own');
+    assert.equal((await received(t.title, 2)).length, 2, 'one alert per caller for the key');
+    const plain = await Promise.all([runEmergencyCommand(['emergency', 'fire', t.id], env), runEmergencyCommand(['emergency', 'fire', t.id], env)]);
+    assert.deepEqual(plain.map((r) => r.out.slice(0, 14)), ['Fired template', 'Fired template'], 'a generated key per invocation');
+    assert.equal((await received(t.title, 4)).length, 4);
+    const bad = await runEmergencyCommand(['emergency', 'fire', t.id, '--idempotency-key', 'x'.repeat(129)], env);
+    assert.equal(bad.code, EXIT.usage);
+    assert.match(bad.out, /--idempotency-key must be 1 to 128 printable ASCII characters/);
   });
 });
