@@ -38,3 +38,10 @@ test('a timeout may come after Herald fired: the CLI says so and how to retry wi
   assert.equal(r.code, EXIT.unavailable);
   assert.equal(r.out, 'herald: no answer from Herald at http://127.0.0.1:9 within 15 s; the emergency may have gone out. Retry with --idempotency-key run-7: it fires at most once.\n');
 });
+
+test('a first run with the same key still firing (409) is not reported as refused: the outcome is unknown yet', async () => {
+  const busy = (async () => new Response(JSON.stringify({ message: 'Idempotency-Key: the first request with this key is still being processed; retry shortly with the same key' }), { status: 409 })) as unknown as typeof fetch;
+  const r = await runEmergencyCommand(['emergency', 'fire', 'fire-a', '--idempotency-key', 'run 7'], env, busy);
+  assert.equal(r.code, EXIT.unavailable);
+  assert.match(r.out, /still being processed; .*Run the same command with --idempotency-key 'run 7' again to learn its outcome\.\n$/);
+});

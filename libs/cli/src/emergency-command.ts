@@ -80,6 +80,8 @@ export async function runEmergencyCommand(argv: string[], env: NodeJS.ProcessEnv
   const key = `Idempotency-Key ${quote(p.idempotencyKey)}`;
   if (res.status === 202) return { code: EXIT.fired, out: `Fired template ${p.templateId}: alert ${json.id} "${json.title}" is going out now (occurrence ${json.occurrenceId ?? 'scheduled with reminders'}; ${key}).\n` };
   if (res.status === 200 && res.headers.get('idempotent-replayed') === 'true') return { code: EXIT.fired, out: `Already fired: template ${p.templateId} went out as alert ${json.id} "${json.title}" under ${key}; nothing new was sent.\n` };
+  // 409: a first request with this key (an earlier, timed-out run) is still firing; its outcome is not known yet.
+  if (res.status === 409) return { code: EXIT.unavailable, out: `herald: ${json.message ?? 'conflict'}. Run the same command with --idempotency-key ${quote(p.idempotencyKey)} again to learn its outcome.\n` };
   if (res.status >= 500) return { code: EXIT.unavailable, out: `herald: Herald failed (${res.status}): ${json.message ?? 'no detail'}. The emergency may not have gone out. Retry with --idempotency-key ${quote(p.idempotencyKey)}: it fires at most once.\n` };
   return { code: EXIT.refused, out: `herald: refused (${res.status}): ${json.message ?? 'no detail'}. Nothing was sent.\n` };
 }
