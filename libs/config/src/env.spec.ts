@@ -165,6 +165,13 @@ describe('loadEnv', () => {
     assert.equal(loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(24) }).EMERGENCY_WEBHOOK_TOKEN, 'w'.repeat(24));
   });
 
+  test('the webhook limit and the idempotency window are bounded', () => {
+    for (const bad of ['0', '61', '2.5', 'many']) configError(() => loadEnv({ EMERGENCY_WEBHOOK_MAX_PER_MINUTE: bad }), 'EMERGENCY_WEBHOOK_MAX_PER_MINUTE');
+    for (const bad of ['0', '721']) configError(() => loadEnv({ EMERGENCY_IDEMPOTENCY_HOURS: bad }), 'EMERGENCY_IDEMPOTENCY_HOURS');
+    const env = loadEnv({ EMERGENCY_WEBHOOK_MAX_PER_MINUTE: '10', EMERGENCY_IDEMPOTENCY_HOURS: '72' });
+    assert.deepEqual([env.EMERGENCY_WEBHOOK_MAX_PER_MINUTE, env.EMERGENCY_IDEMPOTENCY_HOURS], [10, 72]);
+  });
+
   test('SMTP_URL must be an smtp(s) URL, and needs HERALD_MAIL_FROM', () => {
     for (const bad of ['mail.example.com', 'http://mail:25', 'smtp://', 'smtp://mail:25/path']) configError(() => loadEnv({ SMTP_URL: bad, HERALD_MAIL_FROM: 'h@x.org' }), 'SMTP_URL');
     configError(() => loadEnv({ SMTP_URL: 'smtp://mail:25' }), 'HERALD_MAIL_FROM');
