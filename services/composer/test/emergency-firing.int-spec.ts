@@ -160,4 +160,19 @@ for (const store of STORE_VARIANTS) describe(`emergency firing retries and webho
     assert.equal(bad.code, EXIT.usage);
     assert.match(bad.out, /--idempotency-key must be 1 to 128 printable ASCII characters/);
   });
+
+  test('a day later the keys are purged (audited) and the same key fires anew', async () => {
+    const t = await template();
+    const first = await fire(grace, { templateId: t.id }, 'daily-drill').expect(202);
+    h.clock.advance(25 * 3_600_000);
+    const fresh = await login(() => h.url, DEMO.crisis);
+    const again = await fire(fresh, { templateId: t.id }, 'daily-drill').expect(202);
+    assert.notEqual(again.body.id, first.body.id);
+    const [purged] = await audit((e) => e.action === 'emergency.purged', 1, 'the purge in the audit trail');
+    assert.equal(purged.actor, 'system');
+    assert.ok((purged.details.idempotencyKeys as number) >= 5, JSON.stringify(purged.details));
+    assert.ok((purged.details.rateLimitSlots as number) >= 5, JSON.stringify(purged.details));
+    assert.equal((await fire(fresh, { templateId: t.id }, 'daily-drill').expect(200)).body.id, again.body.id);
+    assert.equal((await received(t.title, 2)).length, 2);
+  });
 });
