@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { runEmergencyCommand } from './emergency-command';
 
-const USAGE = `usage: herald emergency fire <templateId> [--title TEXT] [--body HTML] [--url URL]
+const USAGE = `usage: herald emergency fire <templateId> [--title TEXT] [--body HTML] [--url URL] [--idempotency-key KEY]
        herald audit verify|purge [...]   (see herald audit)
 `;
 

@@ -56,6 +56,8 @@ describe('loadEnv', () => {
       JWT_SECRET: '',
       METRICS_TOKEN: '',
       EMERGENCY_WEBHOOK_TOKEN: '',
+      EMERGENCY_WEBHOOK_MAX_PER_MINUTE: 3,
+      EMERGENCY_IDEMPOTENCY_HOURS: 24,
       JWT_TTL_SECONDS: 900,
       REFRESH_TTL_SECONDS: 28_800,
       HERALD_ADMIN_GROUPS: ['herald-admins'],
@@ -162,6 +164,13 @@ describe('loadEnv', () => {
     const msg = configError(() => loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(23) }), 'EMERGENCY_WEBHOOK_TOKEN');
     assert.ok(msg.includes('EMERGENCY_WEBHOOK_TOKEN: must be at least 24 characters'), msg);
     assert.equal(loadEnv({ EMERGENCY_WEBHOOK_TOKEN: 'w'.repeat(24) }).EMERGENCY_WEBHOOK_TOKEN, 'w'.repeat(24));
+  });
+
+  test('the webhook limit and the idempotency window are bounded', () => {
+    for (const bad of ['0', '61', '2.5', 'many']) configError(() => loadEnv({ EMERGENCY_WEBHOOK_MAX_PER_MINUTE: bad }), 'EMERGENCY_WEBHOOK_MAX_PER_MINUTE');
+    for (const bad of ['0', '721']) configError(() => loadEnv({ EMERGENCY_IDEMPOTENCY_HOURS: bad }), 'EMERGENCY_IDEMPOTENCY_HOURS');
+    const env = loadEnv({ EMERGENCY_WEBHOOK_MAX_PER_MINUTE: '10', EMERGENCY_IDEMPOTENCY_HOURS: '72' });
+    assert.deepEqual([env.EMERGENCY_WEBHOOK_MAX_PER_MINUTE, env.EMERGENCY_IDEMPOTENCY_HOURS], [10, 72]);
   });
 
   test('SMTP_URL must be an smtp(s) URL, and needs HERALD_MAIL_FROM', () => {

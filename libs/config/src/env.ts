@@ -110,6 +110,10 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().default(''),
   /** Token of the inbound emergency webhook (panic buttons, monitoring); empty = webhook off. Never a JWT. */
   EMERGENCY_WEBHOOK_TOKEN: z.string().default(''),
+  /** New firings one template may receive through the webhook per minute (all replicas together); replays do not count. */
+  EMERGENCY_WEBHOOK_MAX_PER_MINUTE: int(1, 60).default(3),
+  /** How long an Idempotency-Key of an emergency firing is remembered (a retry within it returns the same alert). */
+  EMERGENCY_IDEMPOTENCY_HOURS: int(1, 30 * 24).default(24),
   /** Outgoing mail for escalations: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS). Empty: no e-mail. */
   SMTP_URL: z.string().default('').refine(isSmtpUrl, 'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (user and password URL-encoded)'),
   HERALD_MAIL_FROM: z.string().default(''),

@@ -26,7 +26,8 @@ export class UnprocessableError extends DomainError {
   constructor(message: string, field?: string) { super(422, 'UNPROCESSABLE', message, field); }
 }
 export class TooManyRequestsError extends DomainError {
-  constructor(message: string) { super(429, 'TOO_MANY_REQUESTS', message); }
+  /** `retryAfterSeconds`, when known, becomes the Retry-After header, so machines back off for the right time. */
+  constructor(message: string, readonly retryAfterSeconds?: number) { super(429, 'TOO_MANY_REQUESTS', message); }
 }
 export class UnavailableError extends DomainError {
   constructor(message: string) { super(503, 'UNAVAILABLE', message); }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@herald/contracts';
+import { DomainError, TooManyRequestsError } from '@herald/contracts';
 import { JsonLogger } from './logger';
 
 /** Maps domain errors to their HTTP status with a JSON body naming the field; unexpected errors become a logged 500. */
@@ -11,9 +11,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw err;
     const req = host.switchToHttp().getRequest<{ headers: Record<string, string>; method: string; url: string }>();
-    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void } }>();
+    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void }; setHeader(name: string, value: string): void }>();
     const correlationId = req.headers['x-correlation-id'] ?? randomUUID();
     if (err instanceof DomainError) {
+      if (err instanceof TooManyRequestsError && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       res.status(err.status).json({ statusCode: err.status, error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), correlationId });
       return;
     }

@@ -14,6 +14,9 @@ import { TemplatesService } from './templates/templates.service';
 import { TemplateRepository } from './templates/template.repository';
 import { EmergencyController } from './emergency/emergency.controller';
 import { EmergencyService } from './emergency/emergency.service';
+import { EmergencyRetention } from './emergency/emergency-retention';
+import { IdempotencyLedger } from './emergency/idempotency-ledger';
+import { WebhookRateLimit } from './emergency/webhook-rate-limit';
 import { AccountabilityController } from './accountability/accountability.controller';
 import { AccountabilityService } from './accountability/accountability.service';
 import { DoNotDisturbController } from './me/do-not-disturb.controller';
@@ -37,6 +40,8 @@ export class ComposerModule {
           useFactory: async () =>
             LoginThrottle.open(await infra.store('composer'), { maxPerUser: infra.env.LOGIN_MAX_FAILURES, maxPerClient: infra.env.LOGIN_MAX_FAILURES_PER_CLIENT, lockoutMs: infra.env.LOGIN_LOCKOUT_SECONDS * 1000 }),
         },
+        { provide: IdempotencyLedger, useFactory: async () => IdempotencyLedger.open(await infra.store('composer'), infra.env.EMERGENCY_IDEMPOTENCY_HOURS * 3_600_000) },
+        { provide: WebhookRateLimit, useFactory: async () => WebhookRateLimit.open(await infra.store('composer'), infra.env.EMERGENCY_WEBHOOK_MAX_PER_MINUTE) },
         AuditTrail,
         AuthService,
         SendPolicy,
@@ -44,6 +49,7 @@ export class ComposerModule {
         AlertEditor,
         TemplatesService,
         EmergencyService,
+        EmergencyRetention,
         AccountabilityService,
         DoNotDisturbService,
         SummaryFeeds,

@@ -36,7 +36,7 @@ export class AuthService {
     if (lock) {
       await this.record(req.username, 'auth.login-throttled', `user:${req.username}`, { client, lockedBy: lock.key, until: lock.until.toISOString() });
       // The same answer whether or not the account exists, so a lock reveals nothing about it.
-      throw new TooManyRequestsError(`too many failed logins, try again after ${lock.until.toISOString()}`);
+      throw new TooManyRequestsError(`too many failed logins, try again after ${lock.until.toISOString()}`, (lock.until.getTime() - now.getTime()) / 1000);
     }
     const user = await this.directoryCall((d) => d.authenticate(req.username, req.password));
     if (!user) {

@@ -21,7 +21,8 @@ export interface Lock {
 }
 
 /**
- * Account lockout and per-address rate limit on failed logins, kept in the composer's store so every composer
+ * Account lockout and per-address rate limit on failed logins (and per address on other failed credentials, such as the
+ * emergency webhook's token, each in its own realm), kept in the composer's store so every composer
  * replica sees the same counters. Keys are hashed: usernames as typed by strangers never become document ids.
  * Updates are optimistic (conditional on the count read), so concurrent failures are never lost silently.
  */
@@ -34,7 +35,26 @@ export class LoginThrottle {
 
   /** The lock that currently refuses this username or client, if any. */
   async locked(username: string, client: string, now: Date): Promise<Lock | null> {
-    for (const [kind, key] of this.keys(username, client)) {
+    return this.firstLock(this.keys(username, client), now);
+  }
+
+  /**
+   * The lock that currently refuses `client` for another credential that names no user (`realm`, e.g. the emergency
+   * webhook's token). Counted apart from logins, so people mistyping passwords behind one NAT address cannot lock a
+   * panic button out, and the reverse.
+   */
+  async lockedAddress(realm: string, client: string, now: Date): Promise<Lock | null> {
+    return this.firstLock([['client', this.addressKey(realm, client)]], now);
+  }
+
+  /** Counts a failed `realm` credential from `client` (limit LOGIN_MAX_FAILURES_PER_CLIENT); returns the lock it just imposed, if any. */
+  async failAddress(realm: string, client: string, now: Date): Promise<Lock | null> {
+    const until = await this.increment(this.addressKey(realm, client), this.limits.maxPerClient, now);
+    return until ? { key: 'client', until } : null;
+  }
+
+  private async firstLock(keys: [Lock['key'], string][], now: Date): Promise<Lock | null> {
+    for (const [kind, key] of keys) {
       const doc = await this.counters.findOne({ _id: key });
       if (doc?.lockedUntil && Date.parse(doc.lockedUntil) > now.getTime()) return { key: kind, until: new Date(doc.lockedUntil) };
     }
@@ -55,6 +75,10 @@ export class LoginThrottle {
   /** A successful login clears the username's count (not the address's: one valid account must not reset it). */
   async succeed(username: string): Promise<void> {
     await this.counters.updateWhere([{ filter: { _id: this.keys(username, '')[0][1] }, set: { failures: 0, lockedUntil: null } }]);
+  }
+
+  private addressKey(realm: string, client: string): string {
+    return `${realm}:${this.keys('', client)[1][1]}`;
   }
 
   private keys(username: string, client: string): [Lock['key'], string][] {
