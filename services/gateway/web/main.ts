@@ -3,7 +3,7 @@ import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
 import { LANGUAGES, pickLanguage } from './i18n';
 import { focusLinkedAlert, renderInbox } from './inbox';
-import { apiFetch, forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { forgetSession, LiveSession, loadSession, Session, signIn, userStorage } from './session';
 import { DoNotDisturbControl } from './do-not-disturb';
 import { AlertViews } from './views';
 
@@ -45,25 +45,18 @@ function start(session: Session): void {
   byId('home').hidden = false;
   byId('signout').hidden = false;
   byId('who').textContent = session.username;
-  // One refresh at a time for the socket and the API calls alike: a refresh token works once.
-  let refreshing: Promise<string | undefined> | undefined;
-  const refresh = () =>
-    (refreshing ??= refreshSession(session)
-      .then((next) => {
-        if (next) session = next;
-        return next?.token;
-      })
-      .finally(() => (refreshing = undefined)));
+  // One refresher for the socket and the API calls alike (see LiveSession).
+  const live = new LiveSession(session);
   const c = new HeraldClient({
     url: '',
-    getToken: () => session.token,
+    getToken: live.token,
     // A refused (expired) access token is traded for a new one; only a spent or revoked session signs the user out.
-    refreshToken: refresh,
+    refreshToken: live.refresh,
     storage: userStorage(session.username),
     hello: { kind: 'web', version: '1' },
   });
   client = c;
-  const api = (path: string, init: RequestInit) => apiFetch(path, init, () => session.token, refresh);
+  const api = live.api;
   void new DoNotDisturbControl(s, navigator.language || lang, api).load();
   const refreshInbox = () => {
     renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
