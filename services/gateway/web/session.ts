@@ -128,3 +128,16 @@ export class LiveSession {
 function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
   return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('herald.session.refresh', work) : work();
 }
+
+/**
+ * The roles named in an access token, for what a page offers (a button only some roles may use). A hint only: the
+ * server checks every request; an unreadable token has no roles.
+ */
+export function rolesOf(token: string): string[] {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { roles?: unknown };
+    return Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
