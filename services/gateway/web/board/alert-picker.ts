@@ -1,5 +1,5 @@
 import { byId, el } from '../dom';
-import type { BoardStrings } from './strings';
+import { BoardStrings, severityLabel } from './strings';
 import type { BoardAlert } from './summary';
 
 /** How many recent alerts the picker lists. */
@@ -26,7 +26,7 @@ export async function showPicker(s: BoardStrings, locale: string, api: Api): Pro
       const state = a.allClearAt ? s.ended : a.status === 'recalled' ? s.recalled : s.sent;
       const li = el('li', `alert ${a.severity}`);
       li.dataset.alert = a.id;
-      li.append(el('span', 'sev', a.severity), ' ', link, el('span', 'meta', ` ${when} · ${state}`));
+      li.append(el('span', 'sev', severityLabel(s, a.severity)), ' ', link, el('span', 'meta', ` ${when} · ${state}`));
       return li;
     }),
   );

@@ -5,7 +5,7 @@ import { wireSignInForm } from '../sign-in-form';
 import { ALERT_ID, showPicker } from './alert-picker';
 import { confirmAllClear } from './all-clear';
 import { BoardView } from './board-view';
-import { BOARD_STRINGS, fill } from './strings';
+import { BOARD_STRINGS, fill, severityLabel } from './strings';
 import { messageOf, StreamEnd, SummaryStream } from './summary-stream';
 import type { BoardAlert } from './summary';
 
@@ -79,7 +79,7 @@ function openBoard(alert: BoardAlert): void {
   const session = live!;
   show('board');
   byId('board-title').textContent = alert.title;
-  byId('board-severity').textContent = alert.severity;
+  byId('board-severity').textContent = severityLabel(s, alert.severity);
   byId('board').dataset.severity = alert.severity;
   byId('all-clear-message').textContent = '';
   const mayEnd = rolesOf(session.token()).some((r) => r === 'crisis' || r === 'admin');

@@ -61,6 +61,8 @@ const en = {
   allClearRefused: 'The all clear was refused: {reason}',
   cancel: 'Cancel',
   wallScreen: 'Wall screen (large type)',
+  severity_critical: 'Critical',
+  severity_emergency: 'EMERGENCY',
 };
 export type BoardStrings = typeof en;
 
@@ -124,6 +126,8 @@ const fr: BoardStrings = {
   allClearRefused: 'La fin d’alerte a été refusée : {reason}',
   cancel: 'Annuler',
   wallScreen: 'Écran mural (grands caractères)',
+  severity_critical: 'Critique',
+  severity_emergency: 'URGENCE',
 };
 
 export const BOARD_STRINGS: Record<Language, BoardStrings> = { en, fr };
@@ -131,4 +135,9 @@ export const BOARD_STRINGS: Record<Language, BoardStrings> = { en, fr };
 /** Fills `{name}` placeholders of a string with values. */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
+
+/** The label of a severity the board lists (critical, emergency); any other is shown as the API names it. */
+export function severityLabel(s: BoardStrings, severity: string): string {
+  return severity === 'critical' || severity === 'emergency' ? s[`severity_${severity}`] : severity;
 }
