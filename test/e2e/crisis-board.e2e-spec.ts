@@ -108,8 +108,7 @@ describe('crisis board in Chromium', () => {
     await dave.waitForSelector('#takeover:not([hidden])');
     await eventually(() => bob.alerts.length === 1 && mallory.alerts.length === 1, 5_000, 'bob and mallory to receive it');
 
-    // The crisis user picks it from the list of recent emergencies.
-    await board.reload();
+    // The crisis user picks it from the list of recent emergencies (re-read while it is on screen: no reload).
     await board.click(`#alert-list li[data-alert="${sent.id}"] a`);
     await board.waitForSelector('#stream-status[data-status=live]');
     assert.equal(new URL(board.url()).hash, `#${sent.id}`, 'the board of one alert has its own URL');
@@ -168,6 +167,26 @@ describe('crisis board in Chromium', () => {
     await shot(board, 'crisis-board-all-clear.png');
     await shot(dave, 'crisis-board-recipient-all-clear.png');
     assert.deepEqual(errors, []);
+  });
+
+  test('the board and the web client in two tabs of one browser share the session: their refreshes never spend one token twice', async () => {
+    const carol = await login(h.route, DEMO.admin);
+    const { id } = await sendAlert(h.route, carol, newAlert({ severity: 'critical', title: 'Flood in the basement', audience: { users: ['alice'], groups: [] } }));
+    const first = await open('/board', DEMO.crisis, '#picker:not([hidden])');
+    // The stored access token is refused from now on, as an expired one would be: both tabs must refresh at once.
+    await first.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('herald.session')!);
+      localStorage.setItem('herald.session', JSON.stringify({ ...session, token: 'expired.access.token' }));
+    });
+    const context = first.context();
+    const [client, board] = await Promise.all([context.newPage(), context.newPage()]);
+    await Promise.all([client.goto(h.gatewayUrl), board.goto(`${h.gatewayUrl}/board#${id}`)]);
+    await client.waitForSelector('#status[data-status=connected]');
+    await board.waitForSelector('#stream-status[data-status=live]');
+    // Had one refresh token been spent twice, the server would have revoked the session, and this one with it.
+    const stored = await board.evaluate(() => JSON.parse(localStorage.getItem('herald.session')!).refreshToken as string);
+    await api('/api/auth/refresh').post('/api/auth/refresh').send({ refreshToken: stored }).expect(200);
+    assert.equal(await board.textContent('#board-title'), 'Flood in the basement', 'the crisis team reads an alert an admin fired');
   });
 
   test('a recipient-only account is told the board is not theirs, from the list and from an alert URL', async () => {

@@ -18,7 +18,12 @@ export async function showPicker(s: BoardStrings, locale: string, api: Api): Pro
   const res = await api(`/api/alerts?severity=critical,emergency&limit=${RECENT}`);
   if (!res.ok) return res.status;
   const { alerts } = (await res.json()) as { alerts: BoardAlert[] };
-  byId('alert-list').replaceChildren(
+  const list = byId('alert-list');
+  // Re-read every few seconds: the list is only rebuilt when it changed, so focus and reading place stay put.
+  const key = JSON.stringify(alerts.map((a) => [a.id, a.status, a.allClearAt ?? null]));
+  if (list.dataset.key === key && list.childElementCount === alerts.length) return res.status;
+  list.dataset.key = key;
+  list.replaceChildren(
     ...alerts.map((a) => {
       const link = el('a', undefined, a.title);
       link.href = `#${a.id}`;

@@ -19,9 +19,12 @@ const s = BOARD_STRINGS[lang];
 const locale = navigator.language || lang;
 document.documentElement.lang = lang;
 const WALL_KEY = 'herald.board.wall';
+/** How often the list of recent alerts is read again while it is on screen (a wall screen left on it shows a new emergency). */
+const LIST_EVERY_MS = 5_000;
 
 let live: LiveSession | undefined;
 let stream: SummaryStream | undefined;
+let listTimer: ReturnType<typeof setTimeout> | undefined;
 /** Bumped by every navigation, so an answer arriving after the user moved on is dropped. */
 let turn = 0;
 
@@ -30,9 +33,15 @@ function show(part: 'login' | 'picker' | 'board' | 'refusal', message = ''): voi
   byId('refusal').textContent = part === 'refusal' ? message : '';
 }
 
-function signedOut(message = ''): void {
+/** Stops whatever keeps the current view up to date (the summary stream, the list's re-reads). */
+function leaveView(): void {
   stream?.stop();
   stream = undefined;
+  clearTimeout(listTimer);
+}
+
+function signedOut(message = ''): void {
+  leaveView();
   live = undefined;
   byId('signout').hidden = true;
   byId('who').textContent = '';
@@ -58,15 +67,19 @@ function refused(status: number, message?: string): void {
 
 /** `#<alertId>` opens that alert's board; no hash, the list. */
 async function route(): Promise<void> {
-  stream?.stop();
-  stream = undefined;
+  leaveView();
   if (!live) return;
   const mine = ++turn;
   const id = decodeURIComponent(location.hash.slice(1));
   if (!id) {
     const status = await showPicker(s, locale, live.api).catch(() => 0);
     if (mine !== turn) return;
-    return status === 200 ? show('picker') : refused(status);
+    // A re-read that cannot reach Herald keeps the list shown and tries again; a refusal is said.
+    const shown = !byId('picker').hidden;
+    if (status !== 200 && !(status === 0 && shown)) return refused(status);
+    show('picker');
+    listTimer = setTimeout(() => void route(), LIST_EVERY_MS);
+    return;
   }
   if (!ALERT_ID.test(id)) return refused(404);
   const res = await live.api(`/api/alerts/${encodeURIComponent(id)}`).catch(() => undefined);
