@@ -189,6 +189,26 @@ describe('crisis board in Chromium', () => {
     assert.equal(await board.textContent('#board-title'), 'Flood in the basement', 'the crisis team reads an alert an admin fired');
   });
 
+  test('a stream that cannot connect is retried with back-off until it is live', async () => {
+    const carol = await login(h.route, DEMO.admin);
+    const { id } = await sendAlert(h.route, carol, newAlert({ severity: 'critical', title: 'Power cut', audience: { users: ['alice'], groups: [] } }));
+    const page = await open('/board', DEMO.crisis, '#picker:not([hidden])');
+    const attempts: number[] = [];
+    // The first two connections are reset, as a proxy restarting or a network blip would.
+    await page.route('**/summary/stream', (route) => (attempts.push(Date.now()) <= 2 ? route.abort('connectionreset') : route.continue()));
+    const statuses: string[] = [];
+    await page.exposeFunction('reportStatus', (s: string) => statuses.push(s));
+    await page.evaluate(() => new MutationObserver(() => (window as unknown as { reportStatus(s: string): void }).reportStatus(document.getElementById('stream-status')!.dataset.status!)).observe(document.getElementById('stream-status')!, { attributes: true, attributeFilter: ['data-status'] }));
+    await page.evaluate((alertId) => (location.hash = alertId), id);
+    await page.waitForSelector('#stream-status[data-status=live]');
+    assert.equal(attempts.length, 3, 'two refused connections, then the live one');
+    // Waits are drawn from [d/2, d] with d = 500 ms, then 1 s: lower bounds only (less 50 ms for the browser-to-test hop).
+    assert.ok(attempts[1] - attempts[0] >= 200, `first retry after ≥ 250 ms (${attempts[1] - attempts[0]} ms)`);
+    assert.ok(attempts[2] - attempts[1] >= 450, `second retry after ≥ 500 ms (${attempts[2] - attempts[1]} ms)`);
+    assert.ok(statuses.includes('reconnecting'), 'the board says it is reconnecting');
+    assert.equal(await page.textContent('[data-count=answer-none] dd'), '1');
+  });
+
   test('a recipient-only account is told the board is not theirs, from the list and from an alert URL', async () => {
     const carol = await login(h.route, DEMO.admin);
     const { id } = await sendAlert(h.route, carol, newAlert({ severity: 'critical', title: 'Network outage', audience: { users: ['alice'], groups: [] } }));
