@@ -260,6 +260,7 @@ describe('crisis board in Chromium', () => {
     // The board's own markup, without its script and served without a CSP, so the test bundle may be injected.
     await page.setContent(readFileSync(join(repoRoot(), 'services', 'gateway', 'public', 'board.html'), 'utf8').replace(/<script[^>]*><\/script>|<link[^>]*>/g, ''));
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.evaluate(() => (document.getElementById('board')!.hidden = false));
     const person = (userId: string, phone?: string) => ({ userId, displayName: userId, ...(phone ? { phone } : {}), manager: { displayName: 'Boss', phone: '+33 1 00 00 00 00' } });
     const summary = (withPhone: boolean) => ({
       alertId: 'a',
@@ -282,5 +283,15 @@ describe('crisis board in Chromium', () => {
     assert.match((await page.locator('#help-table tr[data-user=amy]').innerText()), /<b>floor 3<\/b>/);
     assert.equal(await page.locator('#help-table b, #open-table img').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
+
+    // A long not-answered list draws its first 200 rows (a column counts every row), the rest on request.
+    const many = { ...summary(false), recipients: 251, unanswered: Array.from({ length: 250 }, (_, i) => ({ ...person(`u${String(i).padStart(3, '0')}`, i === 249 ? '+1 555' : undefined), state: 'sent' })) };
+    await page.evaluate((s) => (window as unknown as { render(s: unknown): void }).render(s), many);
+    assert.equal(await page.locator('#open-table tbody tr').count(), 200);
+    assert.deepEqual(await headers('open'), ['Name', 'Phone', 'Manager', 'Screen'], 'the phone of row 250 keeps its column');
+    assert.equal(await page.textContent('[data-count=answer-none] dd'), '250');
+    await page.click('#open-more');
+    assert.equal(await page.locator('#open-table tbody tr').count(), 250);
+    assert.equal(await page.isVisible('#open-more'), false);
   });
 });

@@ -7,9 +7,14 @@ const STATES = ['targeted', 'sent', 'delivered', 'displayed', 'acknowledged', 'r
 
 interface Column<R> {
   key: keyof BoardStrings;
-  /** The cell's content: text, or a node built from text (never markup). Empty or undefined leaves the cell blank. */
-  cell(row: R): string | Node | undefined;
+  /** The cell's text; empty or undefined leaves the cell blank (and a column blank in every row is left out). */
+  value(row: R): string | undefined;
+  /** A node built from text (a link), for a cell that has a value; the text itself otherwise. Never markup. */
+  render?(row: R): Node;
 }
+
+/** Rows of the not-answered table drawn at first: enough for a wall, cheap to redraw every second at 10,000 people. */
+const FIRST_ROWS = 200;
 
 type Open = BoardSummary['unanswered'][number];
 type Help = NonNullable<BoardSummary['needHelp']>[number];
@@ -20,9 +25,18 @@ type Help = NonNullable<BoardSummary['needHelp']>[number];
  * is set as text; a column no row has a value for (e.g. phone, where the directory holds none) is left out.
  */
 export class BoardView {
-  constructor(private readonly s: BoardStrings, private readonly locale: string) {}
+  private showAll = false;
+  private last?: BoardSummary;
+
+  constructor(private readonly s: BoardStrings, private readonly locale: string) {
+    byId('open-more').onclick = () => {
+      this.showAll = true;
+      if (this.last) this.render(this.last);
+    };
+  }
 
   render(summary: BoardSummary): void {
+    this.last = summary;
     const help = summary.needHelp ?? [];
     const answered = summary.recipients - summary.unanswered.length;
     const counts = { answered, recipients: summary.recipients, help: help.length, open: summary.unanswered.length };
@@ -39,8 +53,12 @@ export class BoardView {
 
     byId('help-count').textContent = String(help.length);
     byId('open-count').textContent = String(summary.unanswered.length);
-    this.table('help', help, this.helpColumns(), this.s.noneNeedHelp);
-    this.table('open', summary.unanswered, this.openColumns(), this.s.everyoneAnswered);
+    this.table('help', help, this.helpColumns(), this.s.noneNeedHelp, help.length);
+    const shown = this.showAll ? summary.unanswered.length : Math.min(FIRST_ROWS, summary.unanswered.length);
+    this.table('open', summary.unanswered, this.openColumns(), this.s.everyoneAnswered, shown);
+    const more = byId('open-more');
+    more.hidden = shown === summary.unanswered.length;
+    more.textContent = fill(this.s.showAll, { count: summary.unanswered.length });
   }
 
   private count(label: string, n: number, key: string, alarm: boolean): HTMLElement {
@@ -50,18 +68,19 @@ export class BoardView {
     return box;
   }
 
-  private table<R extends BoardPerson>(id: 'help' | 'open', rows: R[], all: Column<R>[], empty: string): void {
-    const columns = all.filter((c, i) => i === 0 || rows.some((r) => present(c.cell(r))));
+  /** Draws the first `limit` rows; a column is kept when any row, drawn or not, has a value for it. */
+  private table<R extends BoardPerson>(id: 'help' | 'open', rows: R[], all: Column<R>[], empty: string, limit: number): void {
+    const columns = all.filter((c, i) => i === 0 || rows.some((r) => !!c.value(r)));
     const head = el('tr');
     head.append(...columns.map((c) => Object.assign(el('th', undefined, this.s[c.key]), { scope: 'col' })));
-    const body = rows.map((r) => {
+    const body = rows.slice(0, limit).map((r) => {
       const tr = el('tr');
       tr.dataset.user = r.userId;
       columns.forEach((c, i) => {
         const cell = el(i === 0 ? 'th' : 'td');
         if (i === 0) cell.scope = 'row';
-        const v = c.cell(r);
-        if (present(v)) cell.append(v!);
+        const v = c.value(r);
+        if (v) cell.append(c.render ? c.render(r) : v);
         tr.append(cell);
       });
       return tr;
@@ -77,36 +96,36 @@ export class BoardView {
 
   private person<R extends BoardPerson>(): Column<R>[] {
     return [
-      { key: 'colDepartment', cell: (r) => r.department },
-      { key: 'colLocation', cell: (r) => r.location },
-      { key: 'colPhone', cell: (r) => phoneLink(r.phone) },
-      { key: 'colMail', cell: (r) => mailLink(r.mail) },
-      { key: 'colManager', cell: (r) => this.manager(r.manager) },
+      { key: 'colDepartment', value: (r) => r.department },
+      { key: 'colLocation', value: (r) => r.location },
+      { key: 'colPhone', value: (r) => r.phone, render: (r) => phoneLink(r.phone!) },
+      { key: 'colMail', value: (r) => r.mail, render: (r) => mailLink(r.mail!) },
+      { key: 'colManager', value: (r) => r.manager?.displayName, render: (r) => this.manager(r.manager!) },
     ];
   }
 
   private helpColumns(): Column<Help>[] {
     return [
-      { key: 'colName', cell: (r) => r.displayName || r.userId },
-      { key: 'colComment', cell: (r) => r.comment },
+      { key: 'colName', value: (r) => r.displayName || r.userId },
+      { key: 'colComment', value: (r) => r.comment },
       ...this.person<Help>(),
-      { key: 'colAnsweredAt', cell: (r) => (r.respondedAt ? this.time(r.respondedAt) : undefined) },
+      { key: 'colAnsweredAt', value: (r) => (r.respondedAt ? this.time(r.respondedAt) : undefined) },
     ];
   }
 
   private openColumns(): Column<Open>[] {
     return [
-      { key: 'colName', cell: (r) => r.displayName || r.userId },
+      { key: 'colName', value: (r) => r.displayName || r.userId },
       ...this.person<Open>(),
-      { key: 'colState', cell: (r) => this.s[`state_${r.state}` as keyof BoardStrings] ?? r.state },
-      { key: 'colEscalation', cell: (r) => (r.escalation ? this.escalation(r.escalation) : undefined) },
+      { key: 'colState', value: (r) => this.s[`state_${r.state}` as keyof BoardStrings] ?? r.state },
+      { key: 'colEscalation', value: (r) => (r.escalation ? this.escalation(r.escalation) : undefined) },
     ];
   }
 
-  private manager(m: BoardPerson['manager']): Node | undefined {
-    if (!m?.displayName) return undefined;
+  private manager(m: NonNullable<BoardPerson['manager']>): Node {
     const box = el('span', 'manager', m.displayName);
-    for (const link of [phoneLink(m.phone), mailLink(m.mail)]) if (link) box.append(el('br'), link);
+    if (m.phone) box.append(el('br'), phoneLink(m.phone));
+    if (m.mail) box.append(el('br'), mailLink(m.mail));
     return box;
   }
 
@@ -121,18 +140,14 @@ export class BoardView {
   }
 }
 
-const present = (v: string | Node | undefined): boolean => v !== undefined && v !== '';
-
-function mailLink(mail: string | undefined): Node | undefined {
-  if (!mail) return undefined;
+function mailLink(mail: string): Node {
   const a = el('a', undefined, mail);
   a.href = `mailto:${encodeURIComponent(mail).replace(/%40/g, '@')}`;
   return a;
 }
 
 /** A tel: link whose target keeps only dialable characters, whatever the directory holds; the text shows it as written. */
-function phoneLink(phone: string | undefined): Node | undefined {
-  if (!phone) return undefined;
+function phoneLink(phone: string): Node {
   const a = el('a', undefined, phone);
   a.href = `tel:${phone.replace(/[^0-9+*#]/g, '')}`;
   return a;
