@@ -91,7 +91,11 @@ async function route(): Promise<void> {
 function openBoard(alert: BoardAlert): void {
   const session = live!;
   show('board');
-  byId('board-title').textContent = alert.title;
+  const title = byId('board-title');
+  title.textContent = alert.title;
+  // Screen readers start from the alert's name when a board opens (the list's link is gone).
+  title.tabIndex = -1;
+  title.focus();
   byId('board-severity').textContent = severityLabel(s, alert.severity);
   byId('board').dataset.severity = alert.severity;
   byId('all-clear-message').textContent = '';

@@ -65,7 +65,7 @@ export class SummaryStream {
             delay = FIRST_RETRY_MS;
             this.on.status('live');
           });
-        }
+        } else await res.body?.cancel().catch(() => undefined); // a 5xx while Herald restarts: free the connection, retry
       } catch {
         /* network error or dropped connection: retried below */
       }
