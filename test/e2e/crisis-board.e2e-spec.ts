@@ -54,8 +54,8 @@ describe('crisis board in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(path: string, user: string, ready: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+  async function open(path: string, user: string, ready: string, locale = 'en-GB'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${h.gatewayUrl}${path}`);
@@ -219,6 +219,9 @@ describe('crisis board in Chromium', () => {
     assert.match((await page.textContent('#refusal'))!, /may not read the crisis board/);
     assert.equal(await page.isVisible('#board'), false);
     await shot(page, 'crisis-board-refused.png');
+    const french = await open('/board', 'dave', '#refusal:not([hidden])', 'fr-FR');
+    assert.match((await french.textContent('#refusal'))!, /ne peut pas lire le tableau de crise/);
+    assert.equal(await french.getAttribute('html', 'lang'), 'fr');
   });
 
   test('the list and the summary: the crisis team reads every critical/emergency alert, an author only their own; bad queries are 400', async () => {
