@@ -7,6 +7,7 @@ import { AlertsService } from './alerts/alerts.service';
 import { AlertRepository } from './alerts/alert.repository';
 import { SendPolicy } from './alerts/send-policy';
 import { AlertEditor } from './alerts/alert-editor';
+import { RecentAlerts } from './alerts/recent-alerts';
 import { LoginThrottle } from './auth/login-throttle';
 import { SessionRepository } from './auth/session.repository';
 import { TemplatesController } from './templates/templates.controller';
@@ -47,6 +48,7 @@ export class ComposerModule {
         SendPolicy,
         AlertsService,
         AlertEditor,
+        RecentAlerts,
         TemplatesService,
         EmergencyService,
         EmergencyRetention,

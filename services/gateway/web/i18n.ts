@@ -108,3 +108,9 @@ export function pickLanguage(preferred: readonly string[]): Language {
   }
   return 'en';
 }
+
+/** Static labels come from the page's data-i18n attributes, so the markup stays the single place for layout. */
+export function translatePage(s: Record<string, string>): void {
+  document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((n) => (n.textContent = s[n.dataset.i18n!] ?? n.textContent));
+  document.querySelectorAll<HTMLElement>('[data-i18n-label]').forEach((n) => n.setAttribute('aria-label', s[n.dataset.i18nLabel!] ?? ''));
+}

@@ -1,9 +1,10 @@
 import { HeraldClient, ConnectionStatus } from '@herald/client-sdk';
 import { notificationsSupported, notifyIfHidden, playAlarm } from './attention';
 import { byId } from './dom';
-import { LANGUAGES, pickLanguage } from './i18n';
+import { LANGUAGES, pickLanguage, translatePage } from './i18n';
 import { focusLinkedAlert, renderInbox } from './inbox';
-import { apiFetch, forgetSession, loadSession, refreshSession, Session, signIn, userStorage } from './session';
+import { forgetSession, LiveSession, loadSession, Session, userStorage } from './session';
+import { wireSignInForm } from './sign-in-form';
 import { DoNotDisturbControl } from './do-not-disturb';
 import { AlertViews } from './views';
 
@@ -13,12 +14,6 @@ const s = LANGUAGES[lang];
 /** How long "Remind me later" puts an info/warning alert away. */
 const SNOOZE_MINUTES = 10;
 document.documentElement.lang = lang;
-
-/** Static labels come from the page's data-i18n attributes, so the markup stays the single place for layout. */
-function translatePage(): void {
-  document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((n) => (n.textContent = s[n.dataset.i18n as keyof typeof s] ?? n.textContent));
-  document.querySelectorAll<HTMLElement>('[data-i18n-label]').forEach((n) => n.setAttribute('aria-label', s[n.dataset.i18nLabel as keyof typeof s] ?? ''));
-}
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = { connecting: s.statusConnecting, connected: s.statusConnected, offline: s.statusOffline, unauthorized: s.statusSignedOut, stopped: s.statusSignedOut };
 
@@ -45,25 +40,18 @@ function start(session: Session): void {
   byId('home').hidden = false;
   byId('signout').hidden = false;
   byId('who').textContent = session.username;
-  // One refresh at a time for the socket and the API calls alike: a refresh token works once.
-  let refreshing: Promise<string | undefined> | undefined;
-  const refresh = () =>
-    (refreshing ??= refreshSession(session)
-      .then((next) => {
-        if (next) session = next;
-        return next?.token;
-      })
-      .finally(() => (refreshing = undefined)));
+  // One refresher for the socket and the API calls alike (see LiveSession).
+  const live = new LiveSession(session);
   const c = new HeraldClient({
     url: '',
-    getToken: () => session.token,
+    getToken: live.token,
     // A refused (expired) access token is traded for a new one; only a spent or revoked session signs the user out.
-    refreshToken: refresh,
+    refreshToken: live.refresh,
     storage: userStorage(session.username),
     hello: { kind: 'web', version: '1' },
   });
   client = c;
-  const api = (path: string, init: RequestInit) => apiFetch(path, init, () => session.token, refresh);
+  const api = live.api;
   void new DoNotDisturbControl(s, navigator.language || lang, api).load();
   const refreshInbox = () => {
     renderInbox(s, c.inbox(), acknowledge, navigator.language || lang);
@@ -123,25 +111,13 @@ function offerNotifications(): void {
   btn.addEventListener('click', () => void Notification.requestPermission().then(() => (btn.hidden = true)));
 }
 
-byId('login').addEventListener('submit', (e) => {
-  e.preventDefault();
-  byId('error').textContent = '';
-  const username = byId<HTMLInputElement>('username').value.trim();
-  const password = byId<HTMLInputElement>('password').value;
-  signIn(username, password, s.signInFailed).then(
-    (session) => {
-      byId<HTMLInputElement>('password').value = '';
-      start(session);
-    },
-    (err: Error) => (byId('error').textContent = err.message),
-  );
-});
+wireSignInForm(s.signInFailed, start);
 byId('signout').addEventListener('click', () => {
   forgetSession();
   signedOut();
 });
 
-translatePage();
+translatePage(s);
 offerNotifications();
 if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
 const saved = loadSession();

@@ -84,3 +84,60 @@ export async function apiFetch(path: string, init: RequestInit, token: () => str
   const next = token() !== used ? token() : await refresh();
   return next ? call(next) : res;
 }
+
+/**
+ * The signed-in session as a page uses it: the current token, the one refresher shared by everything on the page
+ * (socket, API calls, live streams) and API calls through it. Refreshes are serialised: a refresh token works once,
+ * and two concurrent refreshes with it look like a replay, which revokes the session.
+ */
+export class LiveSession {
+  private refreshing?: Promise<string | undefined>;
+
+  constructor(private session: Session) {}
+
+  get username(): string {
+    return this.session.username;
+  }
+
+  readonly token = (): string => this.session.token;
+
+  /** A new access token, or undefined when the session is over; callers arriving during a refresh share it. */
+  readonly refresh = (): Promise<string | undefined> =>
+    (this.refreshing ??= acrossTabs(() => this.refreshOnce())
+      .then((next) => {
+        if (next) this.session = next;
+        return next?.token;
+      })
+      .finally(() => (this.refreshing = undefined)));
+
+  /**
+   * Another tab of this origin (the recipient client beside the crisis board) shares the stored session: when it has
+   * already traded our refresh token, its result is ours too, rather than a replay that would revoke both.
+   */
+  private async refreshOnce(): Promise<Session | undefined> {
+    const stored = loadSession();
+    if (stored && stored.username === this.session.username && stored.refreshToken !== this.session.refreshToken) return stored;
+    return refreshSession(this.session);
+  }
+
+  /** `apiFetch` as this session. */
+  readonly api = (path: string, init: RequestInit = {}): Promise<Response> => apiFetch(path, init, this.token, this.refresh);
+}
+
+/** Runs `work` while holding the page-wide refresh lock (Web Locks), so two tabs never refresh at once. */
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('herald.session.refresh', work) : work();
+}
+
+/**
+ * The roles named in an access token, for what a page offers (a button only some roles may use). A hint only: the
+ * server checks every request; an unreadable token has no roles.
+ */
+export function rolesOf(token: string): string[] {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { roles?: unknown };
+    return Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -5,7 +5,7 @@ import { Infra, INFRA } from '@herald/runtime';
 import { AlertDoc, AlertRepository } from '../alerts/alert.repository';
 import { AlertsService, AlertView } from '../alerts/alerts.service';
 import { SendPolicy } from '../alerts/send-policy';
-import { AlertSummary, summarize } from './summarize';
+import { AlertSummary, NEED_HELP, summarize } from './summarize';
 
 /**
  * The accountability board of an alert (who is safe, who needs help, whom to call) and the "all clear" that ends
@@ -25,7 +25,7 @@ export class AccountabilityService {
     this.policy.mayReadSome(p, 'reading an alert summary');
     const alert = await this.repo.get(id);
     if (!alert) throw new NotFoundError(`alert ${id} not found`);
-    this.policy.canRead(p, alert.createdBy, 'reading an alert summary');
+    this.policy.canRead(p, alert, 'reading an alert summary');
     return alert;
   }
 
@@ -37,9 +37,10 @@ export class AccountabilityService {
   async build(alert: AlertDoc): Promise<AlertSummary> {
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: alert._id });
     const mustAnswer = (alert.responses?.length ?? 0) > 0;
-    const open = deliveries.filter((d) => (mustAnswer ? d.response === null : d.acknowledgedAt === null)).map((d) => d.userId);
+    // Whom the board names: who has not answered, and who asked for help.
+    const named = deliveries.filter((d) => (mustAnswer ? d.response === null : d.acknowledgedAt === null) || d.response?.optionId === NEED_HELP).map((d) => d.userId);
     const people = new Map<string, Person>();
-    if (open.length) for (const u of (await this.infra.bus.request(DescribeUsers, { userIds: open })).users) people.set(u.id, u);
+    if (named.length) for (const u of (await this.infra.bus.request(DescribeUsers, { userIds: named })).users) people.set(u.id, u);
     const fresh = (await this.repo.get(alert._id)) ?? alert;
     return summarize(alert._id, alert.responses, deliveries, people, fresh.allClearAt ?? null);
   }

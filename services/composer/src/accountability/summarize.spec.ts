@@ -56,6 +56,26 @@ test('counts by state and by answer add up; the unanswered are listed with their
   ]);
 });
 
+test('who answered "I need help" is listed with details and comment, earliest answer first', () => {
+  const later = '2026-01-01T00:05:00.000Z';
+  const s = summarize(
+    'a',
+    options,
+    [
+      delivery('amy', { state: 'responded', acknowledgedAt: later, respondedAt: later, response: { optionId: 'help', comment: 'floor 3' } }),
+      delivery('bob', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'help' } }),
+      delivery('cat', { state: 'responded', acknowledgedAt: at, respondedAt: at, response: { optionId: 'safe', comment: 'fine' } }),
+    ],
+    new Map([['amy', { id: 'amy', displayName: 'Amy', location: 'Lyon' }]]),
+    null,
+  );
+  assert.deepEqual(s.needHelp, [
+    { userId: 'bob', respondedAt: at },
+    { userId: 'amy', respondedAt: later, displayName: 'Amy', location: 'Lyon', comment: 'floor 3' },
+  ]);
+  assert.deepEqual(s.unanswered, []);
+});
+
 test('without answers, an acknowledgement settles a recipient', () => {
   const s = summarize('a', undefined, [delivery('cat', { state: 'acknowledged', acknowledgedAt: at }), delivery('dan')], new Map(), null);
   assert.deepEqual(s.byResponse, []);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertContentSchema, AudienceSchema, EscalationPolicySchema, FULLSCREEN_SEVERITIES, IsoDate, PresentationSchema, ResponseOptionsSchema, ScheduleSpecSchema } from '@herald/contracts';
+import { AlertContentSchema, AudienceSchema, EscalationPolicySchema, FULLSCREEN_SEVERITIES, IsoDate, PresentationSchema, ResponseOptionsSchema, ScheduleSpecSchema, SEVERITIES, SeveritySchema } from '@herald/contracts';
 
 export const CreateAlertRequest = AlertContentSchema.extend({
   audience: AudienceSchema,
@@ -41,3 +41,16 @@ export const AlertIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed
  */
 export const SendOptions = ScheduleSpecSchema;
 export type SendOptions = z.infer<typeof SendOptions>;
+
+/** Query of `GET /api/alerts`: `severity` as a comma-separated list (default: all), `limit` 1–100 (default 20). */
+export const RecentAlertsQuery = z
+  .object({
+    severity: z
+      .string()
+      .default(SEVERITIES.join(','))
+      .transform((v) => v.split(',').map((x) => x.trim()))
+      .pipe(z.array(SeveritySchema).min(1)),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type RecentAlertsQuery = z.infer<typeof RecentAlertsQuery>;

@@ -1,5 +1,5 @@
 import { Collection, Store } from '@herald/persistence';
-import { AlertContent, Audience, EscalationPolicy } from '@herald/contracts';
+import { AlertContent, Audience, EscalationPolicy, Severity } from '@herald/contracts';
 
 export interface AlertDoc extends AlertContent {
   _id: string;
@@ -32,6 +32,11 @@ export class AlertRepository {
 
   async insert(alert: AlertDoc): Promise<void> {
     await this.alerts.insertNew([alert]);
+  }
+
+  /** The most recently created alerts that went out (sent, or since recalled) matching `filter`, newest first. */
+  recent(filter: { severity: Severity[]; createdBy?: string }, limit: number): Promise<AlertDoc[]> {
+    return this.alerts.find({ severity: { $in: filter.severity }, status: { $in: ['sent', 'recalled'] }, ...(filter.createdBy ? { createdBy: filter.createdBy } : {}) }, { sort: [['createdAt', -1]], limit });
   }
 
   get(id: string): Promise<AlertDoc | null> {

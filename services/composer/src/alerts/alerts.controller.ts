@@ -1,17 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Principal } from '@herald/auth';
 import { ZodPipe } from '@herald/runtime';
-import { AlertIdParam, CreateAlertRequest, EditAlertRequest, SendOptions } from './alert.dto';
+import { AlertIdParam, CreateAlertRequest, EditAlertRequest, RecentAlertsQuery, SendOptions } from './alert.dto';
 import { AlertEditor } from './alert-editor';
 import { AlertsService } from './alerts.service';
+import { RecentAlerts } from './recent-alerts';
 
 @Controller('api/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService, private readonly editor: AlertEditor) {}
+  constructor(private readonly alerts: AlertsService, private readonly editor: AlertEditor, private readonly recent: RecentAlerts) {}
 
   @Post()
   create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateAlertRequest)) body: CreateAlertRequest) {
     return this.alerts.create(p, body);
+  }
+
+  /** Alerts that went out, newest first, as far as the caller may read them (the crisis board's picker). */
+  @Get()
+  list(@CurrentPrincipal() p: Principal, @Query(new ZodPipe(RecentAlertsQuery, 'query')) q: RecentAlertsQuery) {
+    return this.recent.list(p, q);
   }
 
   @Get(':id')

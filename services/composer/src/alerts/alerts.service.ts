@@ -52,7 +52,7 @@ export class AlertsService {
   async get(p: Principal, id: string): Promise<AlertView> {
     this.policy.mayReadSome(p, 'reading an alert');
     const alert = await this.find(id);
-    this.policy.canRead(p, alert.createdBy, 'reading an alert');
+    this.policy.canRead(p, alert, 'reading an alert');
     return view(alert);
   }
 
@@ -117,7 +117,7 @@ export class AlertsService {
 
   async deliveries(p: Principal, id: string): Promise<{ alertId: string; counts: Record<string, number>; deliveries: DeliveryView[] }> {
     this.policy.mayReadSome(p, 'reading deliveries');
-    this.policy.canRead(p, (await this.find(id)).createdBy, 'reading deliveries');
+    this.policy.canRead(p, await this.find(id), 'reading deliveries');
     const { deliveries } = await this.infra.bus.request(ListDeliveries, { alertId: id });
     const counts: Record<string, number> = { targeted: deliveries.length, sent: 0, delivered: 0, displayed: 0, acknowledged: 0, responded: 0, expired: 0, recalled: 0, reminded: 0, escalated: 0, escalationFailed: 0 };
     for (const d of deliveries) for (const s of ['sent', 'delivered', 'displayed', 'acknowledged', 'responded', 'expired', 'recalled'] as const) if (d[`${s}At`]) counts[s]++;

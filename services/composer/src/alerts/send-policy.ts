@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Audience, ForbiddenError, ResolveAudience, Severity } from '@herald/contracts';
 import { hasRole, Principal, requireRole, Role } from '@herald/auth';
 import { Infra, INFRA } from '@herald/runtime';
+import type { AlertDoc } from './alert.repository';
 
 /** Roles that may write and send alerts at all; what each may reach is decided by `authorize`. */
 export const SENDERS: readonly Role[] = ['admin', 'author', 'crisis'];
-/** Roles that may read any alert and its deliveries; senders read the alerts they created. */
 /** Severities reserved to the crisis team (and admins). */
 export const CRISIS_SEVERITIES: readonly Severity[] = ['critical', 'emergency'];
+/** Roles that may read any alert and its deliveries; senders read the alerts they created. */
 export const READERS: readonly Role[] = ['admin', 'auditor'];
 
 /**
@@ -45,8 +46,13 @@ export class SendPolicy {
     requireRole(p, [...new Set([...READERS, ...SENDERS])], action);
   }
 
-  /** Readers see every alert; a sender sees the alerts they created. */
-  canRead(p: Principal, createdBy: string, action: string): void {
-    if (!hasRole(p, ...READERS) && createdBy !== p.userId) throw new ForbiddenError(`${action}: only its author, an admin or an auditor may read this alert`);
+  /**
+   * Readers see every alert; a sender sees the alerts they created; the crisis team sees every critical and
+   * emergency alert, whoever fired it (a colleague, the webhook of a panic button), since any of them may end it.
+   */
+  canRead(p: Principal, alert: Pick<AlertDoc, 'createdBy' | 'severity'>, action: string): void {
+    if (hasRole(p, ...READERS) || alert.createdBy === p.userId) return;
+    if (hasRole(p, 'crisis') && CRISIS_SEVERITIES.includes(alert.severity)) return;
+    throw new ForbiddenError(`${action}: only its author, the crisis team (critical and emergency alerts), an admin or an auditor may read this alert`);
   }
 }

@@ -24,7 +24,7 @@ interface Asset {
 }
 
 /**
- * The shell (services/gateway/public) and the bundled script (dist/web/app.js, built by scripts/build-web.mjs),
+ * The shells (services/gateway/public) and the bundled scripts (dist/web/app.js and board.js, built by scripts/build-web.mjs),
  * read once at boot: a handful of small files, served from memory.
  */
 function loadAssets(): Map<string, Asset> {
@@ -32,12 +32,16 @@ function loadAssets(): Map<string, Asset> {
   const web = (name: string) => readFileSync(findUp(join('dist', 'web', name)));
   return new Map<string, Asset>([
     ['index.html', { body: pub('index.html'), type: 'text/html; charset=utf-8' }],
+    ['board.html', { body: pub('board.html'), type: 'text/html; charset=utf-8' }],
+    ['board.css', { body: pub('board.css'), type: 'text/css; charset=utf-8' }],
     ['app.css', { body: pub('app.css'), type: 'text/css; charset=utf-8' }],
     ['sw.js', { body: pub('sw.js'), type: 'text/javascript; charset=utf-8' }],
     ['manifest.webmanifest', { body: pub('manifest.webmanifest'), type: 'application/manifest+json' }],
     ['icon.svg', { body: pub('icon.svg'), type: 'image/svg+xml' }],
     ['app.js', { body: web('app.js'), type: 'text/javascript; charset=utf-8' }],
     ['app.js.map', { body: web('app.js.map'), type: 'application/json' }],
+    ['board.js', { body: web('board.js'), type: 'text/javascript; charset=utf-8' }],
+    ['board.js.map', { body: web('board.js.map'), type: 'application/json' }],
   ]);
 }
 
@@ -59,7 +63,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Serves the recipient web client. The files are public; everything the client does needs a login. */
+/** Serves the recipient web client (/) and the crisis board (/board). The files are public; everything they do needs a login. */
 @Controller()
 export class WebClientController {
   private readonly assets = loadAssets();
@@ -70,8 +74,15 @@ export class WebClientController {
     this.send(res, 'index.html');
   }
 
+  /** The crisis board: live accountability of an emergency (`/board#<alertId>` opens one). */
   @Public()
-  @Get(['app.js', 'app.js.map', 'app.css', 'sw.js', 'manifest.webmanifest', 'icon.svg'])
+  @Get(['board', 'board.html'])
+  board(@Res() res: Response): void {
+    this.send(res, 'board.html');
+  }
+
+  @Public()
+  @Get(['board.js', 'board.js.map', 'board.css', 'app.js', 'app.js.map', 'app.css', 'sw.js', 'manifest.webmanifest', 'icon.svg'])
   asset(@Res() res: Response): void {
     this.send(res, res.req.path.slice(1));
   }
