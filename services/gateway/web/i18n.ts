@@ -1,12 +1,27 @@
+/** The sign-in form's strings: the web client and the crisis board use the same form. */
+export const SIGN_IN_STRINGS = {
+  en: {
+    signIn: 'Sign in',
+    signOut: 'Sign out',
+    username: 'Username',
+    password: 'Password',
+    signInFailed: 'Sign-in failed',
+    sessionExpired: 'Your session expired, please sign in again.',
+  },
+  fr: {
+    signIn: 'Se connecter',
+    signOut: 'Se déconnecter',
+    username: "Nom d'utilisateur",
+    password: 'Mot de passe',
+    signInFailed: 'Échec de la connexion',
+    sessionExpired: 'Votre session a expiré, veuillez vous reconnecter.',
+  },
+};
+
 /** UI strings. The language is the first of the browser's preferred languages that Herald speaks. */
 const en = {
   appName: 'Herald',
-  signIn: 'Sign in',
-  signOut: 'Sign out',
-  username: 'Username',
-  password: 'Password',
-  signInFailed: 'Sign-in failed',
-  sessionExpired: 'Your session expired, please sign in again.',
+  ...SIGN_IN_STRINGS.en,
   statusSignedOut: 'signed out',
   statusConnecting: 'connecting…',
   statusConnected: 'connected',
@@ -51,12 +66,7 @@ export type Strings = typeof en;
 
 const fr: Strings = {
   appName: 'Herald',
-  signIn: 'Se connecter',
-  signOut: 'Se déconnecter',
-  username: "Nom d'utilisateur",
-  password: 'Mot de passe',
-  signInFailed: 'Échec de la connexion',
-  sessionExpired: 'Votre session a expiré, veuillez vous reconnecter.',
+  ...SIGN_IN_STRINGS.fr,
   statusSignedOut: 'déconnecté',
   statusConnecting: 'connexion…',
   statusConnected: 'connecté',

@@ -1,14 +1,9 @@
-import type { Language } from '../i18n';
+import { SIGN_IN_STRINGS, type Language } from '../i18n';
 
 /** The crisis board's UI strings (the sign-in form shares the web client's). */
 const en = {
   boardTitle: 'Crisis board',
-  signIn: 'Sign in',
-  signOut: 'Sign out',
-  username: 'Username',
-  password: 'Password',
-  signInFailed: 'Sign-in failed',
-  sessionExpired: 'Your session expired, please sign in again.',
+  ...SIGN_IN_STRINGS.en,
   forbidden: 'Your account may not read the crisis board. It is for the crisis team, administrators and auditors.',
   unreachable: 'Herald cannot be reached; reload the page to try again.',
   recentAlerts: 'Recent critical and emergency alerts',
@@ -69,12 +64,7 @@ export type BoardStrings = typeof en;
 
 const fr: BoardStrings = {
   boardTitle: 'Tableau de crise',
-  signIn: 'Se connecter',
-  signOut: 'Se déconnecter',
-  username: "Nom d'utilisateur",
-  password: 'Mot de passe',
-  signInFailed: 'Échec de la connexion',
-  sessionExpired: 'Votre session a expiré, veuillez vous reconnecter.',
+  ...SIGN_IN_STRINGS.fr,
   forbidden: "Votre compte ne peut pas lire le tableau de crise. Il est réservé à la cellule de crise, aux administrateurs et aux auditeurs.",
   unreachable: 'Herald est injoignable ; rechargez la page pour réessayer.',
   recentAlerts: 'Alertes critiques et urgences récentes',
